@@ -1,0 +1,138 @@
+"""The start-up hook, exercised as users meet it: plain `python -m pyserini...` runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xqg_pyserini.java import bundled_java_home
+from xqg_pyserini.pyserini_env import STARTUP_LINE, startup_file_path, write_startup_file
+
+HOOK_INSTALLED = startup_file_path().is_file()
+needs_hook = pytest.mark.skipif(
+    not HOOK_INSTALLED, reason="start-up hook not installed: run `make setup`"
+)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a user who exported nothing Java- or OpenAI-related."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("JAVA_HOME", "JDK_HOME", "JRE_HOME", "OPENAI_API_KEY", "CLASSPATH")}  # fmt: skip
+    env.update(extra)
+    return env
+
+
+def run_python(args: list[str], env: dict[str, str], cwd: Path | None = None):  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_startup_file_is_one_import_line_and_idempotent(tmp_path: Path) -> None:
+    path = write_startup_file(tmp_path)
+    assert path.name.endswith(".pth")
+    assert path.read_text() == STARTUP_LINE
+    assert STARTUP_LINE.startswith("import ") and STARTUP_LINE.count("\n") == 1
+    mtime = path.stat().st_mtime_ns
+    write_startup_file(tmp_path)
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_startup_line_is_silent_without_the_package(tmp_path: Path) -> None:
+    env = clean_env(PYTHONPATH="")
+    code = STARTUP_LINE.replace("xqg_pyserini._startup", "xqg_pyserini_gone._startup")
+    result = run_python(["-c", code + "print('alive')"], env)
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "alive", "")
+
+
+@pytest.mark.slow
+@needs_hook
+def test_plain_pyserini_search_cli_starts_with_no_exports(tmp_path: Path) -> None:
+    result = run_python(["-m", "pyserini.search.faiss", "--help"], clean_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "--encoder-class" in result.stdout
+
+
+@pytest.mark.slow
+@needs_hook
+def test_plain_pyserini_lucene_indexer_runs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "d.jsonl").write_text(
+        json.dumps({"id": "d1", "contents": "Mount Fuji is 3,776 metres tall."}) + "\n"
+    )
+    args = ["-m", "pyserini.index.lucene", "--collection", "JsonCollection", "--input",
+            str(docs), "--index", str(tmp_path / "idx"), "--threads", "1"]  # fmt: skip
+    result = run_python(args, clean_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert any((tmp_path / "idx").iterdir())
+
+
+@pytest.mark.slow
+@needs_hook
+def test_java_older_than_21_is_one_clear_line(tmp_path: Path) -> None:
+    home = tmp_path / "jdk17"
+    (home / "bin").mkdir(parents=True)
+    (home / "release").write_text('JAVA_VERSION="17.0.15"\n')
+    result = run_python(["-m", "pyserini.search.faiss", "--help"], clean_env(JAVA_HOME=str(home)))
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "is Java 17.0.15" in lines[0] and "Java 21 or newer" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+JVM_REPORT = (
+    "import os, pyserini.search.faiss, jnius_config\n"
+    "from jnius import autoclass\n"
+    "props = autoclass('java.lang.System')\n"
+    "print(props.getProperty('java.home'))\n"
+    "print(props.getProperty('java.version'))\n"
+    "print(' '.join(jnius_config.get_options()))\n"
+    "print(os.environ.get('OPENAI_API_KEY'))\n"
+)
+
+
+@pytest.mark.slow
+@needs_hook
+def test_users_own_java_21_is_used(tmp_path: Path) -> None:
+    users_jdk = tmp_path / "my-jdk"
+    users_jdk.symlink_to(bundled_java_home(), target_is_directory=True)
+    result = run_python(["-c", JVM_REPORT], clean_env(JAVA_HOME=str(users_jdk)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    java_home, version, options, key = result.stdout.splitlines()[-4:]
+    assert Path(java_home).resolve() == bundled_java_home().resolve()
+    assert int(version.split(".")[0]) >= 21
+    assert "jdk.incubator.vector" not in options  # that runtime lacks the module
+    assert key == "None"  # the import-time placeholder key did not leak
+
+
+@pytest.mark.slow
+@needs_hook
+@pytest.mark.skipif(
+    not Path("/usr/lib/jvm/temurin-25-jdk-amd64/release").is_file(), reason="no full JDK 21+ here"
+)
+def test_full_jdk_keeps_the_vector_module() -> None:
+    home = "/usr/lib/jvm/temurin-25-jdk-amd64"
+    result = run_python(["-c", JVM_REPORT], clean_env(JAVA_HOME=home))
+    assert result.returncode == 0, result.stderr[-2000:]
+    java_home, _, options, _ = result.stdout.splitlines()[-4:]
+    assert java_home == home
+    assert "--add-modules=jdk.incubator.vector" in options
+
+
+@pytest.mark.slow
+@needs_hook
+def test_users_openai_key_is_never_overwritten() -> None:
+    code = (
+        "import os, pyserini.encode._openai as m\n"
+        "print(m.client.api_key, os.environ['OPENAI_API_KEY'])\n"
+    )
+    result = run_python(["-c", code], clean_env(OPENAI_API_KEY="sk-users-own"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-2:] == ["sk-users-own", "sk-users-own"]

@@ -1,0 +1,96 @@
+"""A Hugging Face encoder with its tokenizer and :class:`EncoderSettings`; no Pyserini.
+
+The index builder uses this class directly (no JVM needed); the Pyserini-facing
+encoders in :mod:`xqg_pyserini.encoders.pyserini_api` wrap it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from xqg_pyserini.encoders.pooling import pool
+from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError, join_prefix
+
+__all__ = ["TransformerEncoder", "passage_input"]
+
+
+def passage_input(title: str | None, text: str) -> str:
+    """The passage string the model reads: ``title + " " + text`` (text alone without title)."""
+    return f"{title} {text}" if title else text
+
+
+class TransformerEncoder:
+    """Encode queries and passages with one shared Hugging Face model.
+
+    Parameters
+    ----------
+    settings
+        Model location, pooling, normalisation, prefixes and max lengths.
+    device
+        A torch device string such as ``"cpu"`` or ``"cuda:0"``.
+    """
+
+    def __init__(self, settings: EncoderSettings, device: str = "cpu") -> None:
+        import torch
+
+        self.settings = settings
+        self.device = torch.device(device)
+        self.tokenizer, self.model = _load(settings.model)
+        self.model.to(self.device).eval()
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """Encode one batch of queries; float32 array of shape (n, dim)."""
+        texts = [join_prefix(self.settings.query_prefix, q) for q in queries]
+        return self._encode_batch(texts, self.settings.query_max_length)
+
+    def encode_passages(
+        self, texts: Sequence[str], titles: Sequence[str | None] | None = None
+    ) -> np.ndarray:
+        """Encode one batch of passages; float32 array of shape (n, dim)."""
+        titles = titles if titles is not None else [None] * len(texts)
+        inputs = [
+            join_prefix(self.settings.passage_prefix, passage_input(title, text))
+            for title, text in zip(titles, texts, strict=True)
+        ]
+        return self._encode_batch(inputs, self.settings.passage_max_length)
+
+    def _encode_batch(self, texts: list[str], max_length: int) -> np.ndarray:
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        batch = self.tokenizer(
+            texts,
+            max_length=max_length,
+            truncation=True,
+            padding="longest",
+            return_tensors="pt",
+        ).to(self.device)
+        with torch.inference_mode():
+            hidden = self.model(**batch).last_hidden_state
+            vectors = pool(hidden, batch["attention_mask"], self.settings.pooling).float()
+            if self.settings.l2_norm:
+                vectors = torch.nn.functional.normalize(vectors, p=2, dim=-1)
+        return vectors.cpu().numpy().astype(np.float32, copy=False)
+
+
+def _load(model: str):  # type: ignore[no-untyped-def]
+    """Load tokenizer and model, turning Hugging Face's long errors into one line."""
+    from transformers import AutoModel, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model)
+        encoder = AutoModel.from_pretrained(model)
+    except (OSError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnknownEncoderError(
+            f"cannot load encoder {model!r}: it is not a model directory here and could not "
+            f"be loaded from the Hugging Face Hub ({reason})"
+        ) from exc
+    return tokenizer, encoder

@@ -1,0 +1,60 @@
+"""Reader for TREC run files as Pyserini writes them.
+
+``qid Q0 docid rank score tag`` per line, whitespace separated. Hits are kept in
+the file's order within each query, which Pyserini writes by rank.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from xqg_pyserini.errors import XqgError
+
+__all__ = ["Hit", "RunFormatError", "read_trec_run"]
+
+
+class RunFormatError(XqgError, ValueError):
+    """A run file line that is not ``qid Q0 docid rank score tag``."""
+
+
+class Hit(NamedTuple):
+    doc_id: str
+    rank: int
+    score: float
+
+
+def _parse(line: str, where: str) -> tuple[str, Hit]:
+    fields = line.split()
+    if len(fields) != 6:
+        raise RunFormatError(f"{where}: expected 6 columns 'qid Q0 docid rank score tag', "
+                             f"got {len(fields)}")  # fmt: skip
+    qid, _, doc_id, rank, score, _ = fields
+    try:
+        return qid, Hit(doc_id, int(rank), float(score))
+    except ValueError:
+        raise RunFormatError(f"{where}: rank must be an integer and score a number") from None
+
+
+def read_trec_run(path: str | Path) -> dict[str, list[Hit]]:
+    """Read a run into ``{qid: [Hit, ...]}`` in file order.
+
+    Raises
+    ------
+    RunFormatError
+        On a malformed line or a docid repeated within one query (file and line named).
+    """
+    path = Path(path)
+    run: dict[str, list[Hit]] = {}
+    seen: set[tuple[str, str]] = set()
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            qid, hit = _parse(line, where)
+            if (qid, hit.doc_id) in seen:
+                raise RunFormatError(f"{where}: docid {hit.doc_id!r} appears twice for {qid!r}")
+            seen.add((qid, hit.doc_id))
+            run.setdefault(qid, []).append(hit)
+    return run

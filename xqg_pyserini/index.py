@@ -1,0 +1,128 @@
+"""``python -m xqg_pyserini.index``: build a Pyserini FAISS index.
+
+With no arguments it indexes the bundled English demo collection with the
+multilingual-e5-small preset. The output directory holds ``index`` and
+``docid`` (what Pyserini's FaissSearcher reads) and ``metadata.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
+
+DEFAULT_ENCODER = "multilingual-e5-small"
+DEFAULT_OUTPUT = Path("indexes/demo-e5-small")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    presets = ", ".join(ENCODER_PRESETS)
+    p = argparse.ArgumentParser(
+        prog="python -m xqg_pyserini.index",
+        description="Build a Pyserini FAISS index (index + docid + metadata.json) "
+        "from a passage collection.",
+    )
+    p.add_argument("--config", type=Path, metavar="JSON",
+                   help="read options from a JSON object whose keys are these flags' names "
+                   "(e.g. {\"batch-size\": 64}); flags given on the command line win")
+    p.add_argument("--corpus", type=Path, default=None, metavar="FILE",
+                   help="passages as JSONL(.gz): {\"docid\"|\"id\", \"title\", \"text\"} or "
+                   "Pyserini's {\"id\", \"contents\"} (default: the bundled demo collection)")
+    p.add_argument("--encoder", default=DEFAULT_ENCODER, metavar="NAME_OR_DIR",
+                   help=f"a preset ({presets}), a Hugging Face model directory or a hub "
+                   f"name (default: {DEFAULT_ENCODER})")
+    p.add_argument("--pooling", choices=POOLINGS, default=None,
+                   help="cls: last-layer [CLS] (xDR default); mean: masked mean "
+                   "(default: the preset's, else cls)")
+    p.add_argument("--l2-norm", action=argparse.BooleanOptionalAction, default=None,
+                   help="L2-normalise vectors (default: the preset's, else off)")
+    p.add_argument("--query-prefix", default=None, metavar="TEXT",
+                   help="prefix for queries, joined with one space as in Pyserini "
+                   "(default: the preset's, e.g. 'query:', else none); recorded for search")
+    p.add_argument("--passage-prefix", default=None, metavar="TEXT",
+                   help="prefix for passages (default: the preset's, e.g. 'passage:', else none)")
+    p.add_argument("--query-max-length", type=int, default=None, metavar="N",
+                   help="query tokens kept (default: the preset's, else 32); recorded for search")
+    p.add_argument("--passage-max-length", type=int, default=None, metavar="N",
+                   help="passage tokens kept, title included (default: the preset's, else 128)")
+    p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                   help=f"index directory to create (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--index-type", default="Flat", metavar="FACTORY",
+                   help="FAISS index_factory string, inner product (default: Flat, exact)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N",
+                   help="passages per encoder batch (default: 32)")
+    p.add_argument("--device", default="cpu",
+                   help="torch device, e.g. cpu or cuda:0 (default: cpu)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing output directory that holds a different index")
+    return p  # fmt: skip
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parse flags, taking defaults from ``--config`` when given."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.config is not None:
+        try:
+            options = json.loads(args.config.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            parser.error(f"--config {args.config}: {exc}")
+        if not isinstance(options, dict):
+            parser.error(f"--config {args.config}: expected a JSON object of flag names")
+        known = {action.dest for action in parser._actions}
+        defaults = {key.replace("-", "_"): value for key, value in options.items()}
+        unknown = sorted(set(defaults) - known)
+        if unknown:
+            parser.error(f"--config {args.config}: unknown option(s) {', '.join(unknown)}")
+        parser.set_defaults(**defaults)
+        args = parser.parse_args(argv)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    from xqg_pyserini.data.demo import demo_corpus_path
+    from xqg_pyserini.encoders.settings import resolve_encoder
+    from xqg_pyserini.errors import XqgError
+    from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
+    from xqg_pyserini.indexes.search_command import pyserini_search_command
+
+    args = parse_args(argv)
+    command = ["python", "-m", "xqg_pyserini.index", *(sys.argv[1:] if argv is None else argv)]
+    try:
+        settings = resolve_encoder(
+            args.encoder,
+            pooling=args.pooling,
+            l2_norm=args.l2_norm,
+            query_prefix=args.query_prefix,
+            passage_prefix=args.passage_prefix,
+            query_max_length=args.query_max_length,
+            passage_max_length=args.passage_max_length,
+        )
+        request = BuildRequest(
+            corpus=args.corpus or demo_corpus_path(),
+            encoder_name=args.encoder,
+            settings=settings,
+            output=args.output,
+            index_type=args.index_type,
+            batch_size=args.batch_size,
+            device=args.device,
+            overwrite=args.overwrite,
+            command=tuple(command),
+        )
+        if not args.overwrite and is_up_to_date(request):
+            print(f"{args.output} is up to date (same corpus and settings); nothing to do")
+        else:
+            meta = build_index(request)
+            print(f"wrote {meta.num_docs} passages, dimension {meta.dimension}, to {args.output}")
+    except (XqgError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("search it with Pyserini:\n  " + pyserini_search_command(args.output, settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Make ``import pyserini`` work in this environment, for our code and Pyserini's own CLIs.
+
+Two things break a plain ``import pyserini`` on a fresh machine:
+
+* Java: Anserini needs Java 21+, and Pyserini forces a JVM option that slim
+  runtimes reject (see :mod:`xqg_pyserini.java`).
+* OpenAI: ``pyserini.encode._openai`` builds an OpenAI client at import time and
+  raises when ``OPENAI_API_KEY`` is unset, so every ``pyserini.encode`` /
+  ``pyserini.search.faiss`` import dies.
+
+:func:`prepare_pyserini` fixes the first; :class:`PyseriniImportHook`, a
+``sys.meta_path`` finder, calls it when ``pyserini`` is first imported and runs
+the import of ``pyserini.encode._openai`` with a placeholder key that exists
+only while that module executes (a key the user set is never touched, and code
+that really calls OpenAI without a key still gets OpenAI's own error).
+
+The hook reaches plain ``python -m pyserini...`` runs through a ``.pth`` start-up
+file in site-packages (:func:`write_startup_file`, done by ``make`` and by
+``python -m xqg_pyserini.doctor --install-hook``). Installing the finder does
+nothing else: no JVM, no environment change until ``pyserini`` is imported.
+This module imports only the standard library, since it runs at every start-up.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import sysconfig
+from pathlib import Path
+from types import ModuleType
+
+STARTUP_FILENAME = "xqg_pyserini_startup.pth"
+OPENAI_MODULE = "pyserini.encode._openai"
+PLACEHOLDER_OPENAI_KEY = "placeholder-set-by-xqg-pyserini-during-import"
+
+# One line of Python, as a .pth file requires; silent if the package is gone.
+STARTUP_LINE = (
+    "import sys; exec('try:\\n import xqg_pyserini._startup\\nexcept ImportError:\\n pass')\n"
+)
+
+__all__ = [
+    "PyseriniImportHook",
+    "install_import_hook",
+    "prepare_pyserini",
+    "startup_file_path",
+    "write_startup_file",
+]
+
+_prepared = False
+
+
+def prepare_pyserini() -> None:
+    """Choose Java and tame the JVM options before Pyserini starts its JVM.
+
+    Idempotent; call it before the first ``import pyserini`` (our own modules do).
+
+    Raises
+    ------
+    JavaSetupError
+        If the user's JAVA_HOME names a Java older than 21 or no Java at all.
+    """
+    global _prepared
+    if _prepared:
+        return
+    from xqg_pyserini.java import JavaSetupError, apply_java_runtime, select_java_runtime
+
+    try:
+        runtime = select_java_runtime()
+    except JavaSetupError:
+        _report_java_errors_in_one_line()
+        raise
+    apply_java_runtime(runtime)
+    if not runtime.has_vector_module:
+        _drop_vector_option()
+    _prepared = True
+
+
+def _drop_vector_option() -> None:
+    import jnius_config
+
+    from xqg_pyserini.java import VECTOR_OPTION
+
+    if getattr(jnius_config, "_xqg_vector_filter", False) or jnius_config.vm_running:
+        return
+    original = jnius_config.add_options
+
+    def add_options(*opts: str) -> None:
+        original(*(opt for opt in opts if opt != VECTOR_OPTION))
+
+    jnius_config.add_options = add_options
+    jnius_config.options[:] = [opt for opt in jnius_config.options if opt != VECTOR_OPTION]
+    jnius_config._xqg_vector_filter = True
+
+
+def _report_java_errors_in_one_line() -> None:
+    """An uncaught JavaSetupError prints its message, not a traceback."""
+    from xqg_pyserini.java import JavaSetupError
+
+    previous = sys.excepthook
+    if getattr(previous, "_xqg_java", False):
+        return
+
+    def excepthook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
+        if issubclass(exc_type, JavaSetupError):
+            sys.stderr.write(f"xqg_pyserini: {exc}\n")
+        else:
+            previous(exc_type, exc, tb)
+
+    excepthook._xqg_java = True  # type: ignore[attr-defined]
+    sys.excepthook = excepthook
+
+
+class _PlaceholderKeyLoader(importlib.abc.Loader):
+    """Runs a module with OPENAI_API_KEY set to a placeholder, then removes it."""
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        os.environ["OPENAI_API_KEY"] = PLACEHOLDER_OPENAI_KEY
+        try:
+            self._loader.exec_module(module)
+        finally:
+            if os.environ.get("OPENAI_API_KEY") == PLACEHOLDER_OPENAI_KEY:
+                del os.environ["OPENAI_API_KEY"]
+
+
+class PyseriniImportHook(importlib.abc.MetaPathFinder):
+    """Prepares Java on the first ``import pyserini``; guards the OpenAI import."""
+
+    def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        if fullname == "pyserini":
+            prepare_pyserini()
+        elif fullname == OPENAI_MODULE and not os.environ.get("OPENAI_API_KEY"):
+            spec = self._spec_from_other_finders(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _PlaceholderKeyLoader(spec.loader)
+                return spec
+        return None
+
+    def _spec_from_other_finders(self, fullname, path, target):  # type: ignore[no-untyped-def]
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                return spec
+        return None
+
+
+def install_import_hook() -> None:
+    """Put :class:`PyseriniImportHook` first on ``sys.meta_path`` (once)."""
+    if not any(isinstance(finder, PyseriniImportHook) for finder in sys.meta_path):
+        sys.meta_path.insert(0, PyseriniImportHook())
+
+
+def startup_file_path(site_dir: Path | None = None) -> Path:
+    """Where the ``.pth`` start-up file lives: this interpreter's site-packages by default."""
+    return Path(site_dir or sysconfig.get_paths()["purelib"]) / STARTUP_FILENAME
+
+
+def write_startup_file(site_dir: Path | None = None) -> Path:
+    """Install the start-up hook into ``site_dir`` (atomically; unchanged if current)."""
+    target = startup_file_path(site_dir)
+    if target.is_file() and target.read_text(encoding="utf-8") == STARTUP_LINE:
+        return target
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(STARTUP_LINE, encoding="utf-8")
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,1 @@
+"""Data files bundled with the package (see README.md here)."""
