@@ -11,8 +11,15 @@ import pytest
 from xqg_pyserini.data import Passage, read_jsonl_corpus
 from xqg_pyserini.errors import CorpusFormatError
 
-UNICODE = {"ar": "القاهرة", "bn": "ঢাকা", "fi": "Hämeenlinna", "ja": "富士山",
-           "ko": "서울", "ru": "Москва", "te": "హైదరాబాద్"}  # fmt: skip
+UNICODE = {
+    "ar": "القاهرة",
+    "bn": "ঢাকা",
+    "fi": "Hämeenlinna",
+    "ja": "富士山",
+    "ko": "서울",
+    "ru": "Москва",
+    "te": "హైదరాబాద్",
+}
 
 
 def write_lines(path: Path, records: list[object]) -> Path:
@@ -21,16 +28,21 @@ def write_lines(path: Path, records: list[object]) -> Path:
 
 
 def test_docid_title_text_and_pyserini_contents(tmp_path: Path) -> None:
-    path = write_lines(tmp_path / "c.jsonl", [
-        {"docid": "a", "title": "A", "text": "alpha"},
-        {"id": 7, "title": "B", "text": "beta"},
-        {"id": "c", "contents": "gamma"},
-        {"docid": "d", "text": "no title"},
-    ])  # fmt: skip
+    path = write_lines(
+        tmp_path / "c.jsonl",
+        [
+            {"docid": "a", "title": "A", "text": "alpha"},
+            {"id": 7, "title": "B", "text": "beta"},
+            {"id": "c", "contents": "gamma"},
+            {"docid": "d", "text": "no title"},
+        ],
+    )
     assert list(read_jsonl_corpus(path)) == [
-        Passage("a", "A", "alpha"), Passage("7", "B", "beta"),
-        Passage("c", "", "gamma"), Passage("d", "", "no title"),
-    ]  # fmt: skip
+        Passage("a", "A", "alpha"),
+        Passage("7", "B", "beta"),
+        Passage("c", "", "gamma"),
+        Passage("d", "", "no title"),
+    ]
 
 
 def test_gzip_and_unicode_in_all_seven_scripts(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from xqg_pyserini.index import main
-from xqg_pyserini.indexes import read_metadata, pyserini_search_command
+from xqg_pyserini.indexes import pyserini_search_command, read_metadata
 
 pytestmark = pytest.mark.slow
 
@@ -65,8 +65,9 @@ def test_pyserini_search_cli_over_our_index(demo_index: Path, tmp_path: Path) ->
     command = pyserini_search_command(demo_index, settings, str(topics), str(run), hits=5)
     args = shlex.split(command)
     assert args[:3] == ["python", "-m", "pyserini.search.faiss"]
-    result = subprocess.run([sys.executable, *args[1:]], capture_output=True, text=True,
-                            timeout=600)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, *args[1:]], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     first = run.read_text().splitlines()[0].split()
     assert first[:4] == ["ja-demo", "Q0", "demo-0001", "1"]

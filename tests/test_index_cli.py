@@ -51,8 +51,18 @@ def test_index_vectors_equal_transformers(
     tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, pooling: str
 ) -> None:
     out = tmp_path / "idx"
-    argv = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert),
-            "--pooling", pooling, "--output", str(out), "--batch-size", "5"]  # fmt: skip
+    argv = [
+        "--corpus",
+        str(demo_corpus_head),
+        "--encoder",
+        str(tiny_bert),
+        "--pooling",
+        pooling,
+        "--output",
+        str(out),
+        "--batch-size",
+        "5",
+    ]
     assert main(argv) == 0
     vectors, docids = read_index(out)
     assert docids == [p.doc_id for p in read_jsonl_corpus(demo_corpus_head)]
@@ -63,8 +73,19 @@ def test_index_vectors_equal_transformers(
 
 def test_prefix_and_l2_norm(tiny_xlmr: Path, demo_corpus_head: Path, tmp_path: Path) -> None:
     out = tmp_path / "idx"
-    argv = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_xlmr), "--pooling",
-            "mean", "--l2-norm", "--passage-prefix", "passage:", "--output", str(out)]  # fmt: skip
+    argv = [
+        "--corpus",
+        str(demo_corpus_head),
+        "--encoder",
+        str(tiny_xlmr),
+        "--pooling",
+        "mean",
+        "--l2-norm",
+        "--passage-prefix",
+        "passage:",
+        "--output",
+        str(out),
+    ]
     assert main(argv) == 0
     vectors, _ = read_index(out)
     expected = reference_vectors(tiny_xlmr, demo_corpus_head, "mean", prefix="passage: ")
@@ -110,8 +131,16 @@ def test_unknown_encoder_is_one_line_and_writes_nothing(
     demo_corpus_head: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out" / "idx"
-    code = main(["--corpus", str(demo_corpus_head), "--encoder", str(tmp_path / "no-such-model"),
-                 "--output", str(out)])  # fmt: skip
+    code = main(
+        [
+            "--corpus",
+            str(demo_corpus_head),
+            "--encoder",
+            str(tmp_path / "no-such-model"),
+            "--output",
+            str(out),
+        ]
+    )
     err = error_lines(capsys.readouterr().err)
     assert code == 2 and len(err) == 1
     assert "cannot load encoder" in err[0] and "no-such-model" in err[0]
@@ -135,16 +164,27 @@ def test_duplicate_docid_is_an_error(
 ) -> None:
     corpus = tmp_path / "dup.jsonl"
     corpus.write_text('{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n')
-    code = main(["--corpus", str(corpus), "--encoder", str(tiny_bert), "--output",
-                 str(tmp_path / "idx")])  # fmt: skip
+    code = main(
+        ["--corpus", str(corpus), "--encoder", str(tiny_bert), "--output", str(tmp_path / "idx")]
+    )
     assert code == 2 and "duplicate docid 'a'" in capsys.readouterr().err
     assert not (tmp_path / "idx").exists()
 
 
-def test_options_from_a_json_config(tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path) -> None:
+def test_options_from_a_json_config(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path
+) -> None:
     config = tmp_path / "build.json"
-    config.write_text(json.dumps({"encoder": str(tiny_bert), "pooling": "mean",
-                                  "corpus": str(demo_corpus_head), "batch-size": 4}))  # fmt: skip
+    config.write_text(
+        json.dumps(
+            {
+                "encoder": str(tiny_bert),
+                "pooling": "mean",
+                "corpus": str(demo_corpus_head),
+                "batch-size": 4,
+            }
+        )
+    )
     out = tmp_path / "idx"
     assert main(["--config", str(config), "--output", str(out)]) == 0
     assert read_metadata(out).encoder["pooling"] == "mean"
@@ -156,8 +196,12 @@ def test_options_from_a_json_config(tiny_bert: Path, demo_corpus_head: Path, tmp
 
 def test_every_flag_is_in_help_and_in_the_readme() -> None:
     parser = build_parser()
-    flags = [opt for action in parser._actions for opt in action.option_strings
-             if opt.startswith("--") and opt != "--help"]  # fmt: skip
+    flags = [
+        opt
+        for action in parser._actions
+        for opt in action.option_strings
+        if opt.startswith("--") and opt != "--help"
+    ]
     help_text = parser.format_help()
     readme = (ROOT / "README.md").read_text("utf-8")
     usage = readme[readme.index("## Usage") :]

@@ -21,8 +21,11 @@ needs_hook = pytest.mark.skipif(
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment of a user who exported nothing Java- or OpenAI-related."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("JAVA_HOME", "JDK_HOME", "JRE_HOME", "OPENAI_API_KEY", "CLASSPATH")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("JAVA_HOME", "JDK_HOME", "JRE_HOME", "OPENAI_API_KEY", "CLASSPATH")
+    }
     env.update(extra)
     return env
 
@@ -66,8 +69,18 @@ def test_plain_pyserini_lucene_indexer_runs(tmp_path: Path) -> None:
     (docs / "d.jsonl").write_text(
         json.dumps({"id": "d1", "contents": "Mount Fuji is 3,776 metres tall."}) + "\n"
     )
-    args = ["-m", "pyserini.index.lucene", "--collection", "JsonCollection", "--input",
-            str(docs), "--index", str(tmp_path / "idx"), "--threads", "1"]  # fmt: skip
+    args = [
+        "-m",
+        "pyserini.index.lucene",
+        "--collection",
+        "JsonCollection",
+        "--input",
+        str(docs),
+        "--index",
+        str(tmp_path / "idx"),
+        "--threads",
+        "1",
+    ]
     result = run_python(args, clean_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert any((tmp_path / "idx").iterdir())

@@ -61,7 +61,9 @@ def report() -> tuple[bool, list[str]]:
         java,
         f"start-up hook: {hook} ({'installed' if hook.is_file() else 'MISSING: --install-hook'})",
         "OPENAI_API_KEY: "
-        + ("set by you (left untouched)" if os.environ.get("OPENAI_API_KEY") else "unset (guarded)"),
+        + (
+            "set by you (left untouched)" if os.environ.get("OPENAI_API_KEY") else "unset (guarded)"
+        ),
         f"cache: {cache_dir()} (override with XQG_PYSERINI_CACHE)",
         "ir_datasets home: "
         + os.environ.get("IR_DATASETS_HOME", os.path.expanduser("~/.ir_datasets")),

@@ -25,40 +25,97 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a Pyserini FAISS index (index + docid + metadata.json) "
         "from a passage collection.",
     )
-    p.add_argument("--config", type=Path, metavar="JSON",
-                   help="read options from a JSON object whose keys are these flags' names "
-                   "(e.g. {\"batch-size\": 64}); flags given on the command line win")
-    p.add_argument("--corpus", type=Path, default=None, metavar="FILE",
-                   help="passages as JSONL(.gz): {\"docid\"|\"id\", \"title\", \"text\"} or "
-                   "Pyserini's {\"id\", \"contents\"} (default: the bundled demo collection)")
-    p.add_argument("--encoder", default=DEFAULT_ENCODER, metavar="NAME_OR_DIR",
-                   help=f"a preset ({presets}), a Hugging Face model directory or a hub "
-                   f"name (default: {DEFAULT_ENCODER})")
-    p.add_argument("--pooling", choices=POOLINGS, default=None,
-                   help="cls: last-layer [CLS] (xDR default); mean: masked mean "
-                   "(default: the preset's, else cls)")
-    p.add_argument("--l2-norm", action=argparse.BooleanOptionalAction, default=None,
-                   help="L2-normalise vectors (default: the preset's, else off)")
-    p.add_argument("--query-prefix", default=None, metavar="TEXT",
-                   help="prefix for queries, joined with one space as in Pyserini "
-                   "(default: the preset's, e.g. 'query:', else none); recorded for search")
-    p.add_argument("--passage-prefix", default=None, metavar="TEXT",
-                   help="prefix for passages (default: the preset's, e.g. 'passage:', else none)")
-    p.add_argument("--query-max-length", type=int, default=None, metavar="N",
-                   help="query tokens kept (default: the preset's, else 32); recorded for search")
-    p.add_argument("--passage-max-length", type=int, default=None, metavar="N",
-                   help="passage tokens kept, title included (default: the preset's, else 128)")
-    p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
-                   help=f"index directory to create (default: {DEFAULT_OUTPUT})")
-    p.add_argument("--index-type", default="Flat", metavar="FACTORY",
-                   help="FAISS index_factory string, inner product (default: Flat, exact)")
-    p.add_argument("--batch-size", type=int, default=32, metavar="N",
-                   help="passages per encoder batch (default: 32)")
-    p.add_argument("--device", default="cpu",
-                   help="torch device, e.g. cpu or cuda:0 (default: cpu)")
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace an existing output directory that holds a different index")
-    return p  # fmt: skip
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="JSON",
+        help="read options from a JSON object whose keys are these flags' names "
+        '(e.g. {"batch-size": 64}); flags given on the command line win',
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help='passages as JSONL(.gz): {"docid"|"id", "title", "text"} or '
+        'Pyserini\'s {"id", "contents"} (default: the bundled demo collection)',
+    )
+    p.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        metavar="NAME_OR_DIR",
+        help=f"a preset ({presets}), a Hugging Face model directory or a hub "
+        f"name (default: {DEFAULT_ENCODER})",
+    )
+    p.add_argument(
+        "--pooling",
+        choices=POOLINGS,
+        default=None,
+        help="cls: last-layer [CLS] (xDR default); mean: masked mean "
+        "(default: the preset's, else cls)",
+    )
+    p.add_argument(
+        "--l2-norm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="L2-normalise vectors (default: the preset's, else off)",
+    )
+    p.add_argument(
+        "--query-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for queries, joined with one space as in Pyserini "
+        "(default: the preset's, e.g. 'query:', else none); recorded for search",
+    )
+    p.add_argument(
+        "--passage-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for passages (default: the preset's, e.g. 'passage:', else none)",
+    )
+    p.add_argument(
+        "--query-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="query tokens kept (default: the preset's, else 32); recorded for search",
+    )
+    p.add_argument(
+        "--passage-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="passage tokens kept, title included (default: the preset's, else 128)",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="DIR",
+        help=f"index directory to create (default: {DEFAULT_OUTPUT})",
+    )
+    p.add_argument(
+        "--index-type",
+        default="Flat",
+        metavar="FACTORY",
+        help="FAISS index_factory string, inner product (default: Flat, exact)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=32,
+        metavar="N",
+        help="passages per encoder batch (default: 32)",
+    )
+    p.add_argument(
+        "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing output directory that holds a different index",
+    )
+    return p
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

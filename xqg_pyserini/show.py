@@ -15,12 +15,20 @@ def build_parser() -> argparse.ArgumentParser:
         "with each passage's title and the start of its text.",
     )
     p.add_argument("--run", type=Path, required=True, help="TREC run file")
-    p.add_argument("--topics", type=Path, default=None,
-                   help="topics TSV (qid<TAB>question) to show each question")
-    p.add_argument("--corpus", type=Path, default=None,
-                   help="passages JSONL the index was built from (default: the bundled demo)")
+    p.add_argument(
+        "--topics",
+        type=Path,
+        default=None,
+        help="topics TSV (qid<TAB>question) to show each question",
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="passages JSONL the index was built from (default: the bundled demo)",
+    )
     p.add_argument("--hits", type=int, default=5, help="hits shown per query (default: 5)")
-    return p  # fmt: skip
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,8 +27,9 @@ class Hit(NamedTuple):
 def _parse(line: str, where: str) -> tuple[str, Hit]:
     fields = line.split()
     if len(fields) != 6:
-        raise RunFormatError(f"{where}: expected 6 columns 'qid Q0 docid rank score tag', "
-                             f"got {len(fields)}")  # fmt: skip
+        raise RunFormatError(
+            f"{where}: expected 6 columns 'qid Q0 docid rank score tag', got {len(fields)}"
+        )
     qid, _, doc_id, rank, score, _ = fields
     try:
         return qid, Hit(doc_id, int(rank), float(score))

@@ -33,10 +33,13 @@ class BuildRequest:
         encoder = {**self.settings.to_dict(), "model": self.encoder_name}
         return {
             "encoder": encoder,
-            "corpus": {"path": str(self.corpus.resolve()), "bytes": stat.st_size,
-                       "mtime_ns": stat.st_mtime_ns},
+            "corpus": {
+                "path": str(self.corpus.resolve()),
+                "bytes": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+            },
             "index_type": self.index_type,
-        }  # fmt: skip
+        }
 
 
 def is_up_to_date(request: BuildRequest) -> bool:

@@ -23,12 +23,22 @@ def pyserini_search_command(
     query prefix (joined with one space, as :func:`join_prefix` does).
     """
     args = [
-        "python", "-m", "pyserini.search.faiss",
-        "--index", str(index_dir),
-        "--topics", topics, "--topics-format", "default",
-        "--encoder", settings.model, "--encoder-class", "auto",
-        "--pooling", settings.pooling,
-    ]  # fmt: skip
+        "python",
+        "-m",
+        "pyserini.search.faiss",
+        "--index",
+        str(index_dir),
+        "--topics",
+        topics,
+        "--topics-format",
+        "default",
+        "--encoder",
+        settings.model,
+        "--encoder-class",
+        "auto",
+        "--pooling",
+        settings.pooling,
+    ]
     if settings.l2_norm:
         args.append("--l2-norm")
     if settings.query_prefix:

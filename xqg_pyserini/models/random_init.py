@@ -80,13 +80,21 @@ def _bert(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
 
     tok = PreTrainedTokenizerFast(
         tokenizer_object=_train_wordpiece(vocab_size),
-        unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]", mask_token="[MASK]", model_max_length=512,
-    )  # fmt: skip
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=512,
+    )
     config = BertConfig(
-        vocab_size=len(tok), hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=hidden * 2, max_position_embeddings=512,
-    )  # fmt: skip
+        vocab_size=len(tok),
+        hidden_size=hidden,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=512,
+    )
     return tok, BertModel(config)
 
 
@@ -96,14 +104,26 @@ def _xlm_roberta(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     tok = PreTrainedTokenizerFast(
         tokenizer_object=_train_unigram(vocab_size, specials, "<s> $A </s>"),
-        bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>",
-        cls_token="<s>", sep_token="</s>", mask_token="<mask>", model_max_length=512,
-    )  # fmt: skip
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        cls_token="<s>",
+        sep_token="</s>",
+        mask_token="<mask>",
+        model_max_length=512,
+    )
     config = XLMRobertaConfig(
-        vocab_size=len(tok), hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=hidden * 2, max_position_embeddings=514, pad_token_id=1,
-        bos_token_id=0, eos_token_id=2,
-    )  # fmt: skip
+        vocab_size=len(tok),
+        hidden_size=hidden,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=514,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+    )
     return tok, XLMRobertaModel(config)
 
 
@@ -113,13 +133,24 @@ def _mt5(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
     specials = ["<pad>", "</s>", "<unk>"]
     tok = PreTrainedTokenizerFast(
         tokenizer_object=_train_unigram(vocab_size, specials, None),
-        eos_token="</s>", unk_token="<unk>", pad_token="<pad>", model_max_length=512,
-    )  # fmt: skip
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        model_max_length=512,
+    )
     config = MT5Config(
-        vocab_size=len(tok), d_model=hidden, d_kv=hidden // 2, d_ff=hidden * 2, num_layers=2,
-        num_decoder_layers=2, num_heads=2, pad_token_id=0, eos_token_id=1,
-        decoder_start_token_id=0, tie_word_embeddings=False,
-    )  # fmt: skip
+        vocab_size=len(tok),
+        d_model=hidden,
+        d_kv=hidden // 2,
+        d_ff=hidden * 2,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=2,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        tie_word_embeddings=False,
+    )
     return tok, MT5ForConditionalGeneration(config)
 
 
