@@ -16,7 +16,7 @@ from typing import IO, NamedTuple
 
 from xqg_pyserini.errors import CorpusFormatError
 
-__all__ = ["Passage", "read_jsonl_corpus"]
+__all__ = ["Passage", "count_lines", "read_jsonl_corpus"]
 
 
 class Passage(NamedTuple):
@@ -48,6 +48,15 @@ def _parse_line(record: object, where: str) -> Passage:
     if not isinstance(text, str) or not isinstance(title, str):
         raise CorpusFormatError(f"{where}: fields 'title' and 'text' must be strings")
     return Passage(str(doc_id), title, text)
+
+
+def count_lines(path: str | Path) -> int | None:
+    """Number of lines of an uncompressed file (for progress bars); None for ``.gz``."""
+    path = Path(path)
+    if path.suffix == ".gz":
+        return None
+    with path.open("rb") as raw:
+        return sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
 
 
 def read_jsonl_corpus(path: str | Path) -> Iterator[Passage]:

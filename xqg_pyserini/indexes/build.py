@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xqg_pyserini.data.corpus import read_jsonl_corpus
+from xqg_pyserini.data.corpus import count_lines, read_jsonl_corpus
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.indexes.metadata import METADATA_FILENAME, IndexMetadata, read_metadata
@@ -73,7 +73,9 @@ def build_index(request: BuildRequest) -> IndexMetadata:
         request.output, encoder.dimension, request.index_type, overwrite=request.overwrite
     )
     with writer:
-        encode_corpus(encoder, read_jsonl_corpus(request.corpus), writer, request.batch_size)
+        passages = read_jsonl_corpus(request.corpus)
+        total = count_lines(request.corpus)
+        encode_corpus(encoder, passages, writer, request.batch_size, total=total)
         writer.metadata = IndexMetadata(
             encoder_name=request.encoder_name,
             encoder=request.settings.to_dict(),
