@@ -75,6 +75,13 @@ def _train_unigram(vocab_size: int, specials: list[str], template: str | None): 
     return tok
 
 
+def _encoder_size(hidden: int) -> dict[str, int]:
+    """The size of the tiny BERT-family encoders: 2 layers, 2 heads."""
+    return dict(
+        hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2, intermediate_size=hidden * 2
+    )
+
+
 def _bert(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
@@ -87,14 +94,7 @@ def _bert(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
         mask_token="[MASK]",
         model_max_length=512,
     )
-    config = BertConfig(
-        vocab_size=len(tok),
-        hidden_size=hidden,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=hidden * 2,
-        max_position_embeddings=512,
-    )
+    config = BertConfig(vocab_size=len(tok), max_position_embeddings=512, **_encoder_size(hidden))
     return tok, BertModel(config)
 
 
@@ -115,14 +115,11 @@ def _xlm_roberta(vocab_size: int, hidden: int):  # type: ignore[no-untyped-def]
     )
     config = XLMRobertaConfig(
         vocab_size=len(tok),
-        hidden_size=hidden,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=hidden * 2,
-        max_position_embeddings=514,
+        max_position_embeddings=514,  # XLM-R positions start after the padding id
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,
+        **_encoder_size(hidden),
     )
     return tok, XLMRobertaModel(config)
 
