@@ -149,3 +149,17 @@ def test_users_openai_key_is_never_overwritten() -> None:
     result = run_python(["-c", code], clean_env(OPENAI_API_KEY="sk-users-own"))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[-2:] == ["sk-users-own", "sk-users-own"]
+
+
+@needs_hook
+def test_ir_datasets_still_reads_its_package_data_through_the_hook() -> None:
+    # ir_datasets reads etc/downloads.json through its module loader; the hook's
+    # wrapper must forward get_data and friends to the real loader.
+    code = (
+        "import pkgutil, ir_datasets\n"
+        "print(len(pkgutil.get_data('ir_datasets', 'etc/downloads.json')) > 0)\n"
+        "print(ir_datasets.registry['beir/scifact'].has_docs())\n"
+    )
+    result = run_python(["-c", code], clean_env())
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]

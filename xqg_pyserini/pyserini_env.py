@@ -12,7 +12,9 @@ Two things break a plain ``import pyserini`` on a fresh machine:
 ``sys.meta_path`` finder, calls it when ``pyserini`` is first imported and runs
 the import of ``pyserini.encode._openai`` with a placeholder key that exists
 only while that module executes (a key the user set is never touched, and code
-that really calls OpenAI without a key still gets OpenAI's own error).
+that really calls OpenAI without a key still gets OpenAI's own error). The same
+finder registers our datasets (``xor-tydi/...``, ``xqg-demo/...``) right after
+``ir_datasets`` is imported, so ``ir_datasets.load`` knows them in this environment.
 
 The hook reaches plain ``python -m pyserini...`` runs through a ``.pth`` start-up
 file in site-packages (:func:`write_startup_file`, done by ``make`` and by
@@ -33,6 +35,7 @@ from types import ModuleType
 
 STARTUP_FILENAME = "xqg_pyserini_startup.pth"
 OPENAI_MODULE = "pyserini.encode._openai"
+IR_DATASETS_MODULE = "ir_datasets"
 PLACEHOLDER_OPENAI_KEY = "placeholder-set-by-xqg-pyserini-during-import"
 
 # One line of Python, as a .pth file requires; silent if the package is gone.
@@ -112,14 +115,25 @@ def _report_java_errors_in_one_line() -> None:
     sys.excepthook = excepthook
 
 
-class _PlaceholderKeyLoader(importlib.abc.Loader):
-    """Runs a module with OPENAI_API_KEY set to a placeholder, then removes it."""
+class _DelegatingLoader(importlib.abc.Loader):
+    """Wraps a module's real loader; everything but ``exec_module`` is forwarded.
+
+    Forwarding matters: packages read their own data through their loader
+    (``get_data``, ``get_resource_reader``), e.g. ir_datasets' downloads.json.
+    """
 
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
 
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._loader, name)
+
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
+
+
+class _PlaceholderKeyLoader(_DelegatingLoader):
+    """Runs a module with OPENAI_API_KEY set to a placeholder, then removes it."""
 
     def exec_module(self, module: ModuleType) -> None:
         os.environ["OPENAI_API_KEY"] = PLACEHOLDER_OPENAI_KEY
@@ -130,18 +144,42 @@ class _PlaceholderKeyLoader(importlib.abc.Loader):
                 del os.environ["OPENAI_API_KEY"]
 
 
+class _RegisterDatasetsLoader(_DelegatingLoader):
+    """Runs ``ir_datasets``, then registers our dataset ids with it."""
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        try:
+            from xqg_pyserini.datasets import register
+        except ImportError:  # package partly installed: ir_datasets still works
+            return
+        try:
+            register()
+        except Exception as exc:  # never let our registrations break ir_datasets itself
+            import warnings
+
+            warnings.warn(f"xqg_pyserini could not register its datasets: {exc}", stacklevel=2)
+
+
 class PyseriniImportHook(importlib.abc.MetaPathFinder):
-    """Prepares Java on the first ``import pyserini``; guards the OpenAI import."""
+    """Prepares Java on the first ``import pyserini``; guards the OpenAI import;
+    registers our datasets when ``ir_datasets`` is imported."""
 
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        wrapper: type[importlib.abc.Loader] | None = None
         if fullname == "pyserini":
             prepare_pyserini()
         elif fullname == OPENAI_MODULE and not os.environ.get("OPENAI_API_KEY"):
-            spec = self._spec_from_other_finders(fullname, path, target)
-            if spec is not None and spec.loader is not None:
-                spec.loader = _PlaceholderKeyLoader(spec.loader)
-                return spec
-        return None
+            wrapper = _PlaceholderKeyLoader
+        elif fullname == IR_DATASETS_MODULE:
+            wrapper = _RegisterDatasetsLoader
+        if wrapper is None:
+            return None
+        spec = self._spec_from_other_finders(fullname, path, target)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = wrapper(spec.loader)
+        return spec
 
     def _spec_from_other_finders(self, fullname, path, target):  # type: ignore[no-untyped-def]
         for finder in sys.meta_path:
