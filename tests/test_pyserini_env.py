@@ -163,3 +163,27 @@ def test_ir_datasets_still_reads_its_package_data_through_the_hook() -> None:
     result = run_python(["-c", code], clean_env())
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_finder_does_not_recurse_with_a_finder_that_asks_everyone() -> None:
+    import importlib.abc
+
+    from xqg_pyserini.pyserini_env import PyseriniImportHook
+
+    class AskEveryone(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+            for finder in sys.meta_path:
+                if finder is not self and hasattr(finder, "find_spec"):
+                    spec = finder.find_spec(fullname, path, target)
+                    if spec is not None:
+                        return spec
+            return None
+
+    ours, theirs = PyseriniImportHook(), AskEveryone()
+    sys.meta_path[:0] = [ours, theirs]
+    try:
+        spec = ours.find_spec("ir_datasets", None)
+        assert spec is not None and spec.name == "ir_datasets"
+    finally:
+        sys.meta_path.remove(ours)
+        sys.meta_path.remove(theirs)

@@ -30,6 +30,7 @@ import importlib.machinery
 import os
 import sys
 import sysconfig
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -165,6 +166,9 @@ class PyseriniImportHook(importlib.abc.MetaPathFinder):
     """Prepares Java on the first ``import pyserini``; guards the OpenAI import;
     registers our datasets when ``ir_datasets`` is imported."""
 
+    def __init__(self) -> None:
+        self._asking = threading.local()
+
     def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
         wrapper: type[importlib.abc.Loader] | None = None
         if fullname == "pyserini":
@@ -182,13 +186,21 @@ class PyseriniImportHook(importlib.abc.MetaPathFinder):
         return spec
 
     def _spec_from_other_finders(self, fullname, path, target):  # type: ignore[no-untyped-def]
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                return spec
-        return None
+        # Re-entrancy guard: another finder that also asks every finder would
+        # otherwise bounce the same question back to us forever.
+        if self._asking.__dict__.get(fullname):
+            return None
+        self._asking.__dict__[fullname] = True
+        try:
+            for finder in sys.meta_path:
+                if finder is self or not hasattr(finder, "find_spec"):
+                    continue
+                spec = finder.find_spec(fullname, path, target)
+                if spec is not None:
+                    return spec
+            return None
+        finally:
+            del self._asking.__dict__[fullname]
 
 
 def install_import_hook() -> None:

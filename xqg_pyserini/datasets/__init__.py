@@ -1,0 +1,81 @@
+"""Our collections in ir_datasets: XOR-Retrieve and the bundled demo collection.
+
+Ids: ``xor-tydi/retrieve`` (docs), ``xor-tydi/retrieve/{train,dev,test}`` (docs +
+queries), ``xqg-demo`` (docs), ``xqg-demo/{train,dev}`` (docs + queries + qrels).
+Records: :class:`XorDoc`, :class:`XorQuery`, :class:`TrecQrel`.
+
+Importing this package neither imports ir_datasets nor registers anything;
+:func:`register` does both, and is safe to call from an import hook that runs
+right after the ``ir_datasets`` module has executed.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+from xqg_pyserini.datasets.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
+from xqg_pyserini.datasets.records import TrecQrel, XorDoc, XorQuery
+
+__all__ = [
+    "TrecQrel",
+    "XorDoc",
+    "XorQuery",
+    "dataset_ids",
+    "read_dpr_tsv",
+    "read_trec_qrels",
+    "read_xor_queries",
+    "register",
+]
+
+_lock = threading.RLock()
+_registered_into: object | None = None  # the ir_datasets registry we filled
+_in_progress = False
+
+
+def dataset_ids() -> tuple[str, ...]:
+    """Every id :func:`register` adds, in registration order."""
+    from xqg_pyserini.datasets import xor_tydi, xqg_demo
+
+    return (*xor_tydi.DATASET_IDS, *xqg_demo.DATASET_IDS)
+
+
+def register() -> None:
+    """Add our datasets to ``ir_datasets.registry`` (idempotent, thread-safe).
+
+    Registration reads no file and opens no connection. An id that something
+    else registered first is left alone, with a warning. A call made while a
+    registration is under way in the same thread (e.g. from an import hook
+    fired by our own ``import ir_datasets``) returns at once.
+    """
+    global _registered_into, _in_progress
+    with _lock:
+        if _in_progress:
+            return
+        _in_progress = True
+        try:
+            import ir_datasets
+
+            if _registered_into is ir_datasets.registry:
+                return
+            _register_all(ir_datasets.registry)
+            _registered_into = ir_datasets.registry
+        finally:
+            _in_progress = False
+
+
+def _register_all(registry: object) -> None:
+    from xqg_pyserini.datasets import xor_tydi, xqg_demo
+
+    existing = set(registry)  # type: ignore[call-overload]
+    for module in (xor_tydi, xqg_demo):
+        for dataset_id, dataset in module.datasets().items():
+            if dataset_id in existing:
+                if not getattr(registry[dataset_id], "xqg_pyserini_dataset", False):  # type: ignore[index]
+                    warnings.warn(
+                        f"ir_datasets already has {dataset_id!r}; xqg_pyserini leaves it as is",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                continue
+            registry.register(dataset_id, dataset)  # type: ignore[attr-defined]

@@ -1,0 +1,101 @@
+"""The bundled demo collection: ``xqg-demo``, ``xqg-demo/train``, ``xqg-demo/dev``.
+
+Same formats and record types as XOR-Retrieve, read from the package's
+``xqg_pyserini/resources/xqg_demo/`` (never downloaded):
+
+* ``psgs_w100.tsv.gz``: DPR TSV, header ``id<TAB>text<TAB>title``;
+* ``xor_train_retrieve.jsonl``, ``xor_dev_retrieve.jsonl``: XOR questions;
+* ``qrels.train.tsv``, ``qrels.dev.tsv``: TREC qrels of the gold passages.
+
+:func:`set_directory` points the collection at another directory holding these
+files (tests use it). The docstore lives in ``$IR_DATASETS_HOME/xqg-demo/`` and
+is rebuilt when the corpus file changes. Importing this module imports nothing
+heavy; :func:`datasets` builds the ir_datasets objects.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xqg_pyserini.datasets.sources import BundledFile, ir_datasets_home
+
+if TYPE_CHECKING:
+    from ir_datasets.datasets.base import Dataset
+
+__all__ = [
+    "CORPUS_FILE",
+    "DATASET_IDS",
+    "NAME",
+    "QRELS_FILES",
+    "QUERY_FILES",
+    "datasets",
+    "default_directory",
+    "directory",
+    "set_directory",
+]
+
+NAME = "xqg-demo"
+CORPUS_FILE = "psgs_w100.tsv.gz"
+QUERY_FILES = {"train": "xor_train_retrieve.jsonl", "dev": "xor_dev_retrieve.jsonl"}
+QRELS_FILES = {"train": "qrels.train.tsv", "dev": "qrels.dev.tsv"}
+QRELS_DEFS = {1: "gold passage: it answers the question"}
+DATASET_IDS = (NAME, *(f"{NAME}/{split}" for split in QUERY_FILES))
+
+_DESCRIPTION = (
+    "Small demo collection bundled with xqg_pyserini, in the XOR-Retrieve formats "
+    "(DPR TSV passages, XOR JSONL questions) plus TREC qrels of gold passages."
+)
+
+_override: Path | None = None
+
+
+def default_directory() -> Path:
+    """The package's ``resources/xqg_demo`` directory (it may not exist yet)."""
+    return Path(str(resources.files("xqg_pyserini.resources").joinpath("xqg_demo")))
+
+
+def directory() -> Path:
+    """The directory the demo files are read from (the override, if set)."""
+    return _override if _override is not None else default_directory()
+
+
+def set_directory(path: str | Path | None) -> Path | None:
+    """Read the demo files from ``path`` from now on (``None``: the package's own).
+
+    Takes effect for already-registered datasets too, since files are located
+    at each access. Returns the previous override, so callers can restore it.
+    """
+    global _override
+    previous = _override
+    _override = None if path is None else Path(path)
+    return previous
+
+
+def _file(name: str) -> BundledFile:
+    return BundledFile(NAME, name, directory)
+
+
+def _docstore_path() -> Path:
+    return ir_datasets_home() / NAME / "psgs_w100.pklz4"
+
+
+def datasets() -> dict[str, Dataset]:
+    """The ir_datasets objects of the demo collection, by id (nothing is read yet)."""
+    from xqg_pyserini.datasets.components import (
+        Documentation,
+        DprTsvDocs,
+        TrecQrelsFile,
+        XorQueriesFile,
+        make_dataset,
+    )
+
+    docs = DprTsvDocs(_file(CORPUS_FILE), _docstore_path, namespace=NAME)
+    result = {NAME: make_dataset(Documentation("xQG demo corpus", _DESCRIPTION), docs)}
+    for split, queries_name in QUERY_FILES.items():
+        queries = XorQueriesFile(_file(queries_name), NAME, require_answers=True)
+        qrels = TrecQrelsFile(_file(QRELS_FILES[split]), QRELS_DEFS)
+        documentation = Documentation(f"xQG demo {split}", _DESCRIPTION)
+        result[f"{NAME}/{split}"] = make_dataset(documentation, docs, queries, qrels)
+    return result
