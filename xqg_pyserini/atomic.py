@@ -15,8 +15,15 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
-__all__ = ["atomic_directory", "build_lock", "clean_stale_siblings", "remove_path"]
+__all__ = [
+    "atomic_directory",
+    "atomic_file",
+    "build_lock",
+    "clean_stale_siblings",
+    "remove_path",
+]
 
 
 def remove_path(path: Path) -> None:
@@ -52,6 +59,29 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         _swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Yield a text handle on a temporary sibling of ``target``; on success it replaces ``target``.
+
+    The file is flushed to disk before the rename, so ``target`` is either the old
+    file or the complete new one. On an exception the temporary file is deleted.
+    The file gets ordinary permissions (0644), unlike ``mkstemp``'s 0600.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    tmp = Path(name)
+    try:
+        with open(fd, "w", encoding=encoding, newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CorpusFormatError", "OutputExistsError", "XqgError"]
+__all__ = ["CorpusFormatError", "DatasetError", "OutputExistsError", "XqgError"]
 
 
 class XqgError(Exception):
@@ -15,3 +15,7 @@ class CorpusFormatError(XqgError, ValueError):
 
 class OutputExistsError(XqgError, FileExistsError):
     """An output that exists and would be overwritten."""
+
+
+class DatasetError(XqgError, ValueError):
+    """An ir_datasets id that is not registered, or a dataset lacking what was asked for."""

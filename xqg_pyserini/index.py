@@ -140,6 +140,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.demo import demo_corpus_path
     from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.errors import XqgError
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             passage_max_length=args.passage_max_length,
         )
         request = BuildRequest(
-            corpus=args.corpus or demo_corpus_path(),
+            corpus=open_corpus(args.corpus or demo_corpus_path()),
             encoder_name=args.encoder,
             settings=settings,
             output=args.output,

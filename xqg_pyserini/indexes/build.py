@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xqg_pyserini.data.corpus import count_lines, read_jsonl_corpus
+from xqg_pyserini.data.corpus_source import CorpusSource
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.indexes.metadata import METADATA_FILENAME, IndexMetadata, read_metadata
@@ -17,7 +17,7 @@ __all__ = ["BuildRequest", "build_index", "is_up_to_date"]
 class BuildRequest:
     """Everything :func:`build_index` needs; ``command`` is recorded verbatim."""
 
-    corpus: Path
+    corpus: CorpusSource
     encoder_name: str
     settings: EncoderSettings
     output: Path
@@ -29,15 +29,10 @@ class BuildRequest:
 
     def build_key(self) -> dict[str, object]:
         """The inputs that decide the index's content (the model by the name given)."""
-        stat = self.corpus.stat()
         encoder = {**self.settings.to_dict(), "model": self.encoder_name}
         return {
             "encoder": encoder,
-            "corpus": {
-                "path": str(self.corpus.resolve()),
-                "bytes": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-            },
+            "corpus": self.corpus.identity(),
             "index_type": self.index_type,
         }
 
@@ -66,15 +61,13 @@ def build_index(request: BuildRequest) -> IndexMetadata:
             f"{request.output} exists and holds a different index; "
             "pass --overwrite to replace it or choose another --output"
         )
-    if not request.corpus.is_file():
-        raise FileNotFoundError(f"corpus file not found: {request.corpus}")
     encoder = TransformerEncoder(request.settings, device=request.device)
     writer = FaissIndexWriter(
         request.output, encoder.dimension, request.index_type, overwrite=request.overwrite
     )
     with writer:
-        passages = read_jsonl_corpus(request.corpus)
-        total = count_lines(request.corpus)
+        passages = request.corpus.passages()
+        total = request.corpus.count()
         encode_corpus(encoder, passages, writer, request.batch_size, total=total)
         writer.metadata = IndexMetadata(
             encoder_name=request.encoder_name,
@@ -82,7 +75,7 @@ def build_index(request: BuildRequest) -> IndexMetadata:
             dimension=encoder.dimension,
             num_docs=0,  # the writer fills in the count it wrote
             index_type=request.index_type,
-            corpus=str(request.corpus),
+            corpus=request.corpus.name,
             build_key=request.build_key(),
             command=list(request.command),
         )

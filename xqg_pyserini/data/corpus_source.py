@@ -1,0 +1,94 @@
+"""What ``--corpus`` names: a passage file or an ir_datasets id, as one stream of Passages.
+
+* an existing file ending in ``.jsonl`` / ``.jsonl.gz`` (see :mod:`.corpus`), or
+  ``.tsv`` / ``.tsv.gz`` in DPR's format (``id, text, title`` with a header, as
+  XOR-Retrieve's enwiki_20190201_w100.tsv);
+* otherwise an ir_datasets id whose docs have ``doc_id``, ``title`` and ``text``
+  (``xqg-demo``, ``xor-tydi/retrieve``, or any other registered collection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xqg_pyserini.data.corpus import Passage, count_lines, read_jsonl_corpus
+from xqg_pyserini.errors import CorpusFormatError
+
+__all__ = ["CorpusSource", "open_corpus"]
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+TSV_SUFFIXES = (".tsv", ".tsv.gz")
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    """A corpus named by the user; ``kind`` is ``jsonl``, ``tsv`` or ``ir_datasets``."""
+
+    name: str
+    kind: str
+
+    def passages(self) -> Iterator[Passage]:
+        """The passages in corpus order."""
+        if self.kind == "jsonl":
+            return read_jsonl_corpus(self.name)
+        if self.kind == "tsv":
+            from xqg_pyserini.datasets.formats import read_dpr_tsv
+
+            return (Passage(d.doc_id, d.title, d.text) for d in read_dpr_tsv(Path(self.name)))
+        from xqg_pyserini.data.irds import dataset_passages, load_dataset
+
+        return dataset_passages(load_dataset(self.name), self.name)
+
+    def count(self) -> int | None:
+        """Number of passages when cheap to know (for progress bars), else None."""
+        if self.kind == "ir_datasets":
+            from xqg_pyserini.data.irds import load_dataset
+
+            dataset = load_dataset(self.name)
+            try:
+                return dataset.docs_count() if dataset.has_docs() else None
+            except (NotImplementedError, RuntimeError, FileNotFoundError):
+                return None
+        lines = count_lines(self.name)
+        if lines is None:
+            return None
+        return lines - 1 if self.kind == "tsv" else lines  # the TSV header
+
+    def identity(self) -> dict[str, Any]:
+        """What identifies this corpus's content in an index's build key."""
+        if self.kind == "ir_datasets":
+            return {"dataset": self.name, "docs": self.count()}
+        stat = Path(self.name).stat()
+        return {
+            "path": str(Path(self.name).resolve()),
+            "bytes": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+        }
+
+
+def open_corpus(spec: str | Path) -> CorpusSource:
+    """Classify ``spec`` as a JSONL file, a DPR TSV file or an ir_datasets id.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``spec`` looks like a file path (has a known suffix) but does not exist.
+    CorpusFormatError
+        If ``spec`` is an existing file of an unknown format.
+    """
+    name = str(spec)
+    path = Path(name)
+    if name.endswith(JSONL_SUFFIXES + TSV_SUFFIXES) and not path.is_file():
+        raise FileNotFoundError(f"corpus file not found: {path}")
+    if path.is_file():
+        if name.endswith(JSONL_SUFFIXES):
+            return CorpusSource(name, "jsonl")
+        if name.endswith(TSV_SUFFIXES):
+            return CorpusSource(name, "tsv")
+        raise CorpusFormatError(
+            f"{path}: unknown corpus format; expected .jsonl(.gz) or DPR .tsv(.gz)"
+        )
+    return CorpusSource(name, "ir_datasets")

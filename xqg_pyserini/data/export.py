@@ -1,0 +1,243 @@
+"""Export ir_datasets questions and passages in the formats Pyserini's tools read.
+
+- :func:`export_topics`: Pyserini's topics TSV (``qid<TAB>question``), one file
+  for all languages and one per language.
+- :func:`export_collection`: a Pyserini JSON collection (``docsNN.jsonl`` with
+  ``id``, ``contents``, ``title``, ``text``) for ``pyserini.index.lucene``
+  (``JsonCollection``) and ``pyserini.encode`` (``--fields title text``).
+- :func:`export_answers`: ``{"id", "lang", "answers"}`` per question, for R@kt.
+
+Every output appears complete or not at all (temporary name, then rename), and
+an existing output is only replaced with ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from xqg_pyserini.atomic import atomic_directory, atomic_file
+from xqg_pyserini.data.corpus import Passage
+from xqg_pyserini.data.irds import load_dataset
+from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsError
+
+__all__ = [
+    "COLLECTION_SHARD_SIZE",
+    "collection_record",
+    "export_answers",
+    "export_collection",
+    "export_topics",
+    "resolve_dataset",
+    "tsv_safe",
+]
+
+COLLECTION_SHARD_SIZE = 1_000_000
+_COLLECTION_FILE = re.compile(r"docs\d{2,}\.jsonl")
+_LANGUAGE_CODE = re.compile(r"[A-Za-z0-9_-]+")
+# Tabs and every character str.splitlines() breaks on; readers of TSV split on some.
+_TSV_BREAKERS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def tsv_safe(text: str) -> str:
+    """``text`` with tabs and line breaks replaced by spaces, fit for one TSV field."""
+    return _TSV_BREAKERS.sub(" ", text)
+
+
+def resolve_dataset(dataset: str | Any) -> tuple[Any, str]:
+    """``(dataset, id)`` from an ir_datasets id or an already loaded dataset."""
+    if isinstance(dataset, str):
+        return load_dataset(dataset), dataset
+    dataset_id = dataset.dataset_id() if hasattr(dataset, "dataset_id") else repr(dataset)
+    return dataset, dataset_id
+
+
+def _queries(dataset: Any, dataset_id: str, need: Iterable[str] = ()) -> list[Any]:
+    if not dataset.has_queries():
+        raise DatasetError(f"dataset {dataset_id!r} provides no questions (queries)")
+    fields = dataset.queries_cls()._fields
+    for name in need:
+        if name not in fields:
+            raise DatasetError(
+                f"dataset {dataset_id!r}: its questions have no field {name!r} "
+                f"(fields: {', '.join(fields)})"
+            )
+    queries, seen = [], set()
+    for query in dataset.queries_iter():
+        if query.query_id in seen:
+            raise DatasetError(f"dataset {dataset_id!r}: question id {query.query_id!r} repeats")
+        if _TSV_BREAKERS.search(str(query.query_id)) or not str(query.query_id):
+            raise DatasetError(f"dataset {dataset_id!r}: unusable question id {query.query_id!r}")
+        seen.add(query.query_id)
+        queries.append(query)
+    if not queries:
+        raise DatasetError(f"dataset {dataset_id!r} has no questions")
+    return queries
+
+
+def _refuse_existing(paths: Iterable[Path], overwrite: bool) -> None:
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not overwrite:
+        raise OutputExistsError(f"{', '.join(existing)} exists; pass --overwrite to replace it")
+
+
+def export_topics(dataset: str | Any, output: Path, *, overwrite: bool = False) -> dict[str, int]:
+    """Write ``topics.all.tsv`` and ``topics.{lang}.tsv`` into ``output``.
+
+    ``dataset`` is an ir_datasets id or a loaded dataset, as for :func:`export_answers`.
+
+    Questions keep the dataset's order; their language is the ``language`` field
+    when the questions have one, else the dataset's ``queries_lang()`` (if
+    neither, only ``topics.all.tsv`` is written).
+
+    Returns
+    -------
+    dict[str, int]
+        Questions per file name.
+
+    Raises
+    ------
+    DatasetError
+        If the dataset has no questions, or a question id repeats or holds a tab.
+    OutputExistsError
+        If one of the files exists and ``overwrite`` is false.
+    """
+    dataset, dataset_id = resolve_dataset(dataset)
+    queries = _queries(dataset, dataset_id)
+    default_lang = dataset.queries_lang()
+    by_file: dict[str, list[Any]] = {"topics.all.tsv": queries}
+    for query in queries:
+        lang = getattr(query, "language", None) or default_lang
+        if lang is None:
+            continue
+        if not _LANGUAGE_CODE.fullmatch(lang):
+            raise DatasetError(f"question {query.query_id!r}: unusable language code {lang!r}")
+        by_file.setdefault(f"topics.{lang}.tsv", []).append(query)
+    _refuse_existing((output / name for name in by_file), overwrite)
+    for name, subset in by_file.items():
+        with atomic_file(output / name) as handle:
+            for query in subset:
+                handle.write(f"{query.query_id}\t{tsv_safe(query.text)}\n")
+    return {name: len(subset) for name, subset in by_file.items()}
+
+
+def export_answers(dataset: str | Any, output: Path, *, overwrite: bool = False) -> int:
+    """Write ``{"id", "lang", "answers"}`` per question, one JSON object a line.
+
+    Returns the number of questions written (all of them, answers or not).
+
+    Raises
+    ------
+    DatasetError
+        If the questions have no ``answers`` or ``language`` field, or no
+        question has an answer (a test split).
+    OutputExistsError
+        If ``output`` exists and ``overwrite`` is false.
+    """
+    dataset, dataset_id = resolve_dataset(dataset)
+    queries = _queries(dataset, dataset_id, need=("answers", "language"))
+    if not any(query.answers for query in queries):
+        raise DatasetError(f"dataset {dataset_id!r}: no question has an answer (a test split?)")
+    _refuse_existing([output], overwrite)
+    with atomic_file(output) as handle:
+        for query in queries:
+            record = {"id": query.query_id, "lang": query.language, "answers": list(query.answers)}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(queries)
+
+
+def _check_collection_target(output: Path, overwrite: bool) -> None:
+    if not output.exists():
+        return
+    if not overwrite:
+        raise OutputExistsError(f"{output} exists; pass --overwrite to replace it")
+    if not output.is_dir() or any(not _COLLECTION_FILE.fullmatch(p.name) for p in output.iterdir()):
+        # Pyserini reads every file of the directory; refuse to delete anything else.
+        raise OutputExistsError(
+            f"{output} holds files other than docsNN.jsonl; not replacing it, remove it yourself"
+        )
+
+
+def collection_record(passage: Passage) -> str:
+    """One line of the JSON collection (ASCII-escaped JSON, newline included).
+
+    ``contents`` is ``title + "\\n" + text``, which Lucene indexes and which
+    ``pyserini.encode --fields title text`` can split back on its default delimiter;
+    ``title`` and ``text`` are also given whole, which that iterator prefers.
+    """
+    record = {
+        "id": passage.doc_id,
+        "contents": f"{passage.title}\n{passage.text}",
+        "title": passage.title,
+        "text": passage.text,
+    }
+    # ASCII escapes: pyserini.encode opens files in the locale's encoding.
+    return json.dumps(record) + "\n"
+
+
+def export_collection(
+    passages: Iterable[Passage],
+    output: Path,
+    *,
+    shard_size: int = COLLECTION_SHARD_SIZE,
+    total: int | None = None,
+    overwrite: bool = False,
+    progress: bool = True,
+) -> list[int]:
+    """Write ``passages`` as ``docs00.jsonl``, ``docs01.jsonl``, ... into ``output``.
+
+    The directory holds nothing else (Pyserini reads every file in it) and is
+    written under a temporary name, then renamed.
+
+    Parameters
+    ----------
+    total
+        Number of passages, for the progress bar, when known.
+
+    Returns
+    -------
+    list[int]
+        Passages per file.
+
+    Raises
+    ------
+    CorpusFormatError
+        If a docid occurs twice.
+    DatasetError
+        If there is no passage.
+    OutputExistsError
+        If ``output`` exists and ``overwrite`` is false, or it holds other files.
+    """
+    from tqdm.auto import tqdm
+
+    if shard_size < 1:
+        raise ValueError(f"shard_size must be positive, got {shard_size}")
+    _check_collection_target(output, overwrite)
+    counts: list[int] = []
+    seen: set[str] = set()
+    with (
+        atomic_directory(output) as tmp,
+        tqdm(total=total, unit="passage", desc="exporting", disable=not progress) as bar,
+    ):
+        handle = None
+        try:
+            for passage in passages:
+                if passage.doc_id in seen:
+                    raise CorpusFormatError(f"duplicate docid {passage.doc_id!r} in the corpus")
+                seen.add(passage.doc_id)
+                if not counts or counts[-1] == shard_size:
+                    if handle is not None:
+                        handle.close()
+                    handle = (tmp / f"docs{len(counts):02d}.jsonl").open("w", encoding="utf-8")
+                    counts.append(0)
+                handle.write(collection_record(passage))
+                counts[-1] += 1
+                bar.update()
+        finally:
+            if handle is not None:
+                handle.close()
+        if not counts:
+            raise DatasetError("no passages to export")
+    return counts
