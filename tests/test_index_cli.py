@@ -208,3 +208,50 @@ def test_every_flag_is_in_help_and_in_the_readme() -> None:
     for flag in flags:
         assert flag in help_text
         assert re.search(re.escape(flag) + r"\b", usage), f"{flag} missing from README usage"
+
+
+def test_corpus_as_dpr_tsv(tiny_bert: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "psgs.tsv"
+    corpus.write_text(
+        'id\ttext\ttitle\n1\t"He said ""hi""\tthere"\tGreeting\n2\tMoscow is large\tMoscow\n',
+        "utf-8",
+    )
+    out = tmp_path / "idx"
+    assert main(["--corpus", str(corpus), "--encoder", str(tiny_bert), "--output", str(out)]) == 0
+    _, docids = read_index(out)
+    assert docids == ["1", "2"]
+    assert read_metadata(out).num_docs == 2
+
+
+def test_corpus_as_an_ir_datasets_id(
+    tiny_bert: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from xqg_pyserini.datasets import xor_tydi
+
+    monkeypatch.setenv("IR_DATASETS_HOME", str(tmp_path / "irds"))
+    local = tmp_path / "xor"
+    local.mkdir()
+    (local / xor_tydi.CORPUS_FILE).write_text(
+        "id\ttext\ttitle\n7\tTokyo is the capital of Japan.\tTokyo\n"
+        "8\tHelsinki is the capital of Finland.\tHelsinki\n",
+        "utf-8",
+    )
+    monkeypatch.setenv("XQG_XOR_TYDI_DIR", str(local))
+    out = tmp_path / "idx"
+    argv = ["--corpus", "xor-tydi/retrieve", "--encoder", str(tiny_bert), "--output", str(out)]
+    assert main(argv) == 0
+    meta = read_metadata(out)
+    assert read_index(out)[1] == ["7", "8"]
+    assert meta.build_key["corpus"] == {"dataset": "xor-tydi/retrieve"}
+    assert main(argv) == 0
+    assert "up to date" in capsys.readouterr().out  # same dataset and settings
+
+
+def test_unknown_corpus_id_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--corpus", "xor-tydi/retreive", "--output", str(tmp_path / "idx")]) == 2
+    err = error_lines(capsys.readouterr().err)
+    assert len(err) == 1 and "unknown ir_datasets id 'xor-tydi/retreive'" in err[0]
+    assert "xor-tydi/retrieve" in err[0]  # a close match is suggested

@@ -34,11 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--corpus",
-        type=Path,
         default=None,
-        metavar="FILE",
-        help='passages as JSONL(.gz): {"docid"|"id", "title", "text"} or '
-        'Pyserini\'s {"id", "contents"} (default: the bundled demo collection)',
+        metavar="ID_OR_FILE",
+        help="an ir_datasets id (e.g. xqg-demo, xor-tydi/retrieve) or a file: JSONL(.gz) with "
+        '{"docid"|"id", "title", "text"} or Pyserini\'s {"id", "contents"}, or DPR\'s '
+        "TSV(.gz) with id/text/title columns (default: the bundled demo passages)",
     )
     p.add_argument(
         "--encoder",

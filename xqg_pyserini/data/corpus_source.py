@@ -60,7 +60,9 @@ class CorpusSource:
     def identity(self) -> dict[str, Any]:
         """What identifies this corpus's content in an index's build key."""
         if self.kind == "ir_datasets":
-            return {"dataset": self.name, "docs": self.count()}
+            # Not docs_count(): ir_datasets may only know it once a docstore exists,
+            # which would make the same corpus look different before and after a build.
+            return {"dataset": self.name}
         stat = Path(self.name).stat()
         return {
             "path": str(Path(self.name).resolve()),
