@@ -23,16 +23,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--corpus",
-        type=Path,
-        default=None,
-        help="passages JSONL the index was built from (default: the bundled demo)",
+        default="xqg-demo",
+        metavar="ID_OR_FILE",
+        help="the corpus the index was built from, as for `python -m xqg_pyserini.index "
+        "--corpus`: an ir_datasets id or a JSONL/TSV file (default: xqg-demo)",
     )
     p.add_argument("--hits", type=int, default=5, help="hits shown per query (default: 5)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xqg_pyserini.data import demo_corpus_path, read_jsonl_corpus
+    from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.topics import read_topics_tsv
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.eval.run_file import read_trec_run
@@ -42,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         run = read_trec_run(args.run)
         topics = read_topics_tsv(args.topics) if args.topics else {}
         wanted = {hit.doc_id for hits in run.values() for hit in hits[: args.hits]}
-        corpus = args.corpus or demo_corpus_path()
-        passages = {p.doc_id: p for p in read_jsonl_corpus(corpus) if p.doc_id in wanted}
+        passages = open_corpus(args.corpus).lookup(wanted)
     except (XqgError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,20 @@ class CorpusSource:
         from xqg_pyserini.data.irds import dataset_passages, load_dataset
 
         return dataset_passages(load_dataset(self.name), self.name)
+
+    def lookup(self, doc_ids: Iterable[str]) -> dict[str, Passage]:
+        """The passages with these ids (ids not in the corpus are left out).
+
+        An ir_datasets corpus uses its docstore (random access, built on first
+        use); a file is scanned once.
+        """
+        wanted = set(doc_ids)
+        if self.kind == "ir_datasets":
+            from xqg_pyserini.data.irds import load_dataset
+
+            docs = load_dataset(self.name).docs_store().get_many(wanted)
+            return {i: Passage(i, getattr(d, "title", "") or "", d.text) for i, d in docs.items()}
+        return {p.doc_id: p for p in self.passages() if p.doc_id in wanted}
 
     def count(self) -> int | None:
         """Number of passages when cheap to know (for progress bars), else None."""
