@@ -10,10 +10,10 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 TORCH  ?= torch==2.13.0
 
-DEMO_INDEX  ?= indexes/demo-e5-small
+DEMO_INDEX  ?= indexes/xqg-demo-e5-small
 DEMO_TOPICS ?= runs/demo-ja.tsv
 DEMO_RUN    ?= runs/demo-ja.trec
-DEMO_QUESTION ?= 富士山の高さは何メートルですか？
+DEMO_QUESTION ?= 富士山の標高は何メートルですか？
 
 .PHONY: setup demo test lint clean-venv
 
@@ -46,8 +46,8 @@ demo: setup
 	$(PY) -m xqg_pyserini.show --run $(DEMO_RUN) --topics $(DEMO_TOPICS)
 
 lint: setup
-	$(VENV)/bin/ruff check xqg_pyserini tests
-	$(VENV)/bin/ruff format --check xqg_pyserini tests
+	$(VENV)/bin/ruff check xqg_pyserini tests tools
+	$(VENV)/bin/ruff format --check xqg_pyserini tests tools
 
 test: lint
 	$(PY) -m pytest

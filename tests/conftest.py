@@ -6,6 +6,7 @@ in XQG_PYSERINI_CACHE when it is set, else in a per-session temporary directory.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -42,12 +43,21 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return e5_small_path(root)
 
 
-@pytest.fixture()
-def demo_corpus_head(tmp_path: Path) -> Path:
-    """The first 12 passages of the bundled demo collection, as a JSONL file."""
-    from xqg_pyserini.data import demo_corpus_path
+def write_demo_head(path: Path, count: int) -> Path:
+    """The first ``count`` passages of the bundled xqg-demo collection, as JSONL."""
+    from xqg_pyserini.datasets.formats import read_dpr_tsv
+    from xqg_pyserini.datasets.xqg_demo import CORPUS_FILE, directory
 
-    lines = demo_corpus_path().read_text("utf-8").splitlines()[:12]
-    path = tmp_path / "corpus.jsonl"
+    docs = read_dpr_tsv(directory() / CORPUS_FILE)
+    lines = [
+        json.dumps({"docid": d.doc_id, "title": d.title, "text": d.text}, ensure_ascii=False)
+        for d, _ in zip(docs, range(count), strict=False)
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
+
+
+@pytest.fixture()
+def demo_corpus_head(tmp_path: Path) -> Path:
+    """The first 12 passages of the bundled xqg-demo collection, as a JSONL file."""
+    return write_demo_head(tmp_path / "corpus.jsonl", 12)

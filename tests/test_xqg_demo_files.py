@@ -18,7 +18,7 @@ import pytest
 import xqg_pyserini
 
 DEMO = Path(xqg_pyserini.__file__).parent / "resources" / "xqg_demo"
-RESOURCES = DEMO.parent
+RESOURCES = Path(__file__).resolve().parents[1] / "tools" / "xqg_demo" / "handwritten"
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "build_xqg_demo.py"
 LANGS = ("ar", "bn", "fi", "ja", "ko", "ru", "te")
 FILES = (

@@ -18,7 +18,7 @@ from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_OUTPUT = _ROOT / "xqg_pyserini" / "resources" / "xqg_demo"
-_DEFAULT_RESOURCES = _ROOT / "xqg_pyserini" / "resources"
+_DEFAULT_RESOURCES = _ROOT / "tools" / "xqg_demo" / "handwritten"
 
 
 def _parser() -> argparse.ArgumentParser:

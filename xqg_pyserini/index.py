@@ -1,7 +1,7 @@
 """``python -m xqg_pyserini.index``: build a Pyserini FAISS index.
 
-With no arguments it indexes the bundled English demo collection with the
-multilingual-e5-small preset. The output directory holds ``index`` and
+With no arguments it indexes the bundled ``xqg-demo`` collection (5,500 English
+passages) with the multilingual-e5-small preset. The output directory holds ``index`` and
 ``docid`` (what Pyserini's FaissSearcher reads) and ``metadata.json``.
 """
 
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
 
+DEFAULT_CORPUS = "xqg-demo"
 DEFAULT_ENCODER = "multilingual-e5-small"
-DEFAULT_OUTPUT = Path("indexes/demo-e5-small")
+DEFAULT_OUTPUT = Path("indexes/xqg-demo-e5-small")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,11 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--corpus",
-        default=None,
+        default=DEFAULT_CORPUS,
         metavar="ID_OR_FILE",
         help="an ir_datasets id (e.g. xqg-demo, xor-tydi/retrieve) or a file: JSONL(.gz) with "
         '{"docid"|"id", "title", "text"} or Pyserini\'s {"id", "contents"}, or DPR\'s '
-        "TSV(.gz) with id/text/title columns (default: the bundled demo passages)",
+        f"TSV(.gz) with id/text/title columns (default: {DEFAULT_CORPUS}, the bundled collection)",
     )
     p.add_argument(
         "--encoder",
@@ -141,7 +142,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
-    from xqg_pyserini.data.demo import demo_corpus_path
     from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             passage_max_length=args.passage_max_length,
         )
         request = BuildRequest(
-            corpus=open_corpus(args.corpus or demo_corpus_path()),
+            corpus=open_corpus(args.corpus),
             encoder_name=args.encoder,
             settings=settings,
             output=args.output,

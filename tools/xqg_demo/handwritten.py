@@ -1,6 +1,6 @@
 """The hand-written demo passages and questions bundled with the package.
 
-They are read from ``xqg_pyserini/resources`` (never moved or edited) and put
+They are read from ``tools/xqg_demo/handwritten/`` (never edited by the build) and put
 first in the collection; their 14 questions go into the dev split.
 """
 
