@@ -8,12 +8,11 @@ Files ending in ``.gz`` are decompressed on the fly. Every malformed line raises
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
+from xqg_pyserini.data.lines import json_objects
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = ["Passage", "count_lines", "read_jsonl_corpus"]
@@ -25,12 +24,6 @@ class Passage(NamedTuple):
     doc_id: str
     title: str
     text: str
-
-
-def _open_text(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
 
 
 def _parse_line(record: object, where: str) -> Passage:
@@ -72,13 +65,5 @@ def read_jsonl_corpus(path: str | Path) -> Iterator[Passage]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"corpus file not found: {path}")
-    with _open_text(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusFormatError(f"{where}: not valid JSON ({exc.msg})") from None
-            yield _parse_line(record, where)
+    for where, record in json_objects(path):
+        yield _parse_line(record, where)

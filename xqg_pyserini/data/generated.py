@@ -18,15 +18,14 @@ stopped (see :func:`completed_doc_ids`). Coverage statistics live in
 from __future__ import annotations
 
 import glob
-import gzip
 import json
 import os
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from xqg_pyserini.data.coverage import CoverageSummary, summarize_coverage
+from xqg_pyserini.data.lines import decode_line, numbered_lines, parse_json_object
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = [
@@ -103,20 +102,6 @@ def resolve_shards(paths: PathArg, *, missing_ok: bool = False) -> list[Path]:
 # ---------------------------------------------------------------------------- reading
 
 
-def _iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line number, raw line)``; gzip and I/O damage becomes CorpusFormatError."""
-    number = 0
-    opener = gzip.open if path.name.endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                yield number, line
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise CorpusFormatError(
-            f"{path}:{number + 1}: corrupt or truncated gzip file ({exc})"
-        ) from None
-
-
 def _check_queries(value: object, where: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise CorpusFormatError(
@@ -143,15 +128,8 @@ def parse_generated_line(line: bytes, where: str, complete: bool = True) -> Gene
     CorpusFormatError
         On invalid UTF-8 or JSON, a non-object, or a missing or ill-typed field.
     """
-    try:
-        record = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CorpusFormatError(f"{where}: not valid UTF-8 ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        hint = "" if complete else "; the last line is incomplete (a killed writer?)"
-        raise CorpusFormatError(f"{where}: not valid JSON ({exc.msg}){hint}") from None
-    if not isinstance(record, dict):
-        raise CorpusFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    hint = "" if complete else "; the last line is incomplete (a killed writer?)"
+    record = parse_json_object(decode_line(line, where), where, hint)
     for field, kind in (("docid", "a string"), ("text", "a string"), ("generated_queries", "")):
         if field not in record:
             raise CorpusFormatError(f"{where}: missing field {field!r}")
@@ -165,7 +143,7 @@ def parse_generated_line(line: bytes, where: str, complete: bool = True) -> Gene
 
 
 def _iter_records(path: Path) -> Iterator[tuple[int, bool, GeneratedQueries]]:
-    for number, line in _iter_lines(path):
+    for number, line in numbered_lines(path):
         if not line.strip():
             continue
         complete = line.endswith(b"\n")
@@ -229,7 +207,7 @@ def completed_doc_ids(paths: PathArg) -> set[str]:
     """
     done: set[str] = set()
     for path in resolve_shards(paths, missing_ok=True):
-        for number, line in _iter_lines(path):
+        for number, line in numbered_lines(path):
             if line.strip() and line.endswith(b"\n"):
                 done.add(parse_generated_line(line, f"{path}:{number}").doc_id)
     return done

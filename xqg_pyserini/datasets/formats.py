@@ -16,13 +16,10 @@ files on the fly, skips blank lines, and raises :class:`CorpusFormatError` as
 from __future__ import annotations
 
 import csv
-import gzip
-import json
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
+from xqg_pyserini.data.lines import decoded_lines, json_objects
 from xqg_pyserini.datasets.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
 
@@ -34,38 +31,6 @@ _BOM = b"\xef\xbb\xbf"
 # Decimal ids below this bound are remembered in a bitmap (at most 32 MiB), so
 # checking the 18M DPR ids for duplicates costs megabytes, not a set of strings.
 _BITMAP_LIMIT = 1 << 28
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")
-    return path.open("rb")
-
-
-def _decoded_lines(path: Path) -> Iterator[str]:
-    """Yield the lines of ``path`` (newlines kept), decoding each on its own.
-
-    Decoding line by line gives exact line numbers for bad UTF-8; a leading
-    byte-order mark is dropped.
-    """
-    if not path.is_file():
-        raise FileNotFoundError(f"file not found: {path}")
-    number = 0
-    try:
-        with _open_binary(path) as raw:
-            for number, line in enumerate(raw, start=1):
-                if number == 1 and line.startswith(_BOM):
-                    line = line[len(_BOM) :]
-                try:
-                    yield line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise CorpusFormatError(
-                        f"{path}:{number}: expected UTF-8 text (bad byte at column {exc.start + 1})"
-                    ) from None
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise CorpusFormatError(
-            f"{path}:{number + 1}: expected a complete gzip stream ({exc})"
-        ) from None
 
 
 class _SeenIds:
@@ -115,7 +80,7 @@ def read_dpr_tsv(path: str | Path) -> Iterator[XorDoc]:
         a repeated id, bad UTF-8 or a truncated gzip stream (file and line named).
     """
     path = Path(path)
-    reader = csv.reader(_decoded_lines(path), delimiter="\t")
+    reader = csv.reader(decoded_lines(path), delimiter="\t")
     seen = _SeenIds()
     header_seen = False
     first_line = 1
@@ -206,16 +171,7 @@ def read_xor_queries(path: str | Path, *, require_answers: bool = False) -> Iter
     """
     path = Path(path)
     seen: set[str] = set()
-    for number, line in enumerate(_decoded_lines(path), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusFormatError(f"{where}: expected a JSON object ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise CorpusFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    for where, record in json_objects(path):
         query_id = _query_id(record, where)
         if query_id in seen:
             raise CorpusFormatError(f"{where}: expected unique ids, got id {query_id!r} repeated")
@@ -243,7 +199,7 @@ def read_trec_qrels(path: str | Path) -> Iterator[TrecQrel]:
     """
     path = Path(path)
     seen: set[tuple[str, str]] = set()
-    for number, line in enumerate(_decoded_lines(path), start=1):
+    for number, line in enumerate(decoded_lines(path), start=1):
         columns = line.split()
         if not columns:
             continue
