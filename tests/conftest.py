@@ -6,12 +6,12 @@ in XQG_PYSERINI_CACHE when it is set, else in a per-session temporary directory.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.demo_data import write_demo_head
 from xqg_pyserini.models.random_init import build_random_model
 
 
@@ -41,20 +41,6 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = os.environ.get("XQG_PYSERINI_CACHE")
     root = Path(cache) if cache else tmp_path_factory.mktemp("xqg-cache")
     return e5_small_path(root)
-
-
-def write_demo_head(path: Path, count: int) -> Path:
-    """The first ``count`` passages of the bundled xqg-demo collection, as JSONL."""
-    from xqg_pyserini.datasets.formats import read_dpr_tsv
-    from xqg_pyserini.datasets.xqg_demo import CORPUS_FILE, directory
-
-    docs = read_dpr_tsv(directory() / CORPUS_FILE)
-    lines = [
-        json.dumps({"docid": d.doc_id, "title": d.title, "text": d.text}, ensure_ascii=False)
-        for d, _ in zip(docs, range(count), strict=False)
-    ]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
 
 
 @pytest.fixture()

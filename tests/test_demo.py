@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_demo_head
+from tests.demo_data import write_demo_head
 from xqg_pyserini.index import DEFAULT_CORPUS, DEFAULT_ENCODER, DEFAULT_OUTPUT, main, parse_args
 from xqg_pyserini.indexes import pyserini_search_command, read_metadata
 
