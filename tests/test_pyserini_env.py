@@ -187,3 +187,24 @@ def test_finder_does_not_recurse_with_a_finder_that_asks_everyone() -> None:
     finally:
         sys.meta_path.remove(ours)
         sys.meta_path.remove(theirs)
+
+
+@needs_hook
+def test_ir_datasets_loads_the_bundled_collection_without_our_import(tmp_path: Path) -> None:
+    # A fresh interpreter that never imports xqg_pyserini, an empty ir_datasets
+    # home and no network: the hook registers xqg-demo, whose files ship inside.
+    code = (
+        "import sys, ir_datasets\n"
+        "dev = ir_datasets.load('xqg-demo/dev')\n"
+        "queries = list(dev.queries_iter())\n"
+        "print(len(queries), sum(1 for _ in dev.docs_iter()), sum(1 for _ in dev.qrels_iter()))\n"
+        "print(sorted({q.language for q in queries}))\n"
+        "print(dev.docs_store().get('1').title)\n"
+    )
+    env = clean_env(IR_DATASETS_HOME=str(tmp_path / "irds"), HF_HUB_OFFLINE="1")
+    result = run_python(["-c", code], env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    counts, languages, title = result.stdout.strip().splitlines()[-3:]
+    assert counts.split() == ["350", "5500", "350"]  # as the collection's README says
+    assert languages == "['ar', 'bn', 'fi', 'ja', 'ko', 'ru', 'te']"
+    assert title == "Mount Fuji"
