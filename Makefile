@@ -29,8 +29,10 @@ $(VENV)/.torch-installed: | $(PY)
 	$(PIP) install -q "$(TORCH)"
 	touch $@
 
-$(VENV)/.installed: setup.cfg pyproject.toml $(VENV)/.torch-installed
-	$(PIP) install -q -e ".[test]"
+# tools/requirements-demo.txt: the pinned builders of the bundled collection, so
+# that the test rebuilding it byte for byte runs here and in CI.
+$(VENV)/.installed: setup.cfg pyproject.toml tools/requirements-demo.txt $(VENV)/.torch-installed
+	$(PIP) install -q -e ".[test]" -r tools/requirements-demo.txt
 	$(PY) -m xqg_pyserini.doctor --install-hook --quiet
 	touch $@
 
