@@ -3,6 +3,8 @@
 With no arguments it indexes the bundled ``xqg-demo`` collection (5,500 English
 passages) with the multilingual-e5-small preset. The output directory holds ``index`` and
 ``docid`` (what Pyserini's FaissSearcher reads) and ``metadata.json``.
+With ``--generated-queries`` the passage vectors are augmented with the
+generated questions (xQG; see docs/augmentation.md).
 """
 
 from __future__ import annotations
@@ -11,12 +13,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from xqg_pyserini.data.coverage import XOR_LANGUAGES
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
+
+if TYPE_CHECKING:
+    from xqg_pyserini.indexes.augmented import AugmentRequest
 
 DEFAULT_CORPUS = "xqg-demo"
 DEFAULT_ENCODER = "multilingual-e5-small"
 DEFAULT_OUTPUT = Path("indexes/xqg-demo-e5-small")
+AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without importing numpy
+AUGMENT_FLAGS = {  # dest -> flag: the options that need --generated-queries
+    "alpha": "--alpha",
+    "augment": "--augment",
+    "languages": "--languages",
+    "queries_per_language": "--queries-per-language",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="passage tokens kept, title included (default: the preset's, else 128)",
     )
+    _add_augment_arguments(p)
     p.add_argument(
         "--output",
         type=Path,
@@ -119,6 +134,43 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--generated-queries",
+        nargs="+",
+        metavar="PATH",
+        help="xQG: augment each passage vector with its generated questions, read from these "
+        "JSONL(.gz) files, directories or glob patterns (default: none, a plain index)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="weight of the questions in e'(p) = (1 - alpha) e(p) + alpha * questions, "
+        "in [0, 1] (default: 0.01, the paper's)",
+    )
+    p.add_argument(
+        "--augment",
+        choices=AUGMENT_METHODS,
+        default=None,
+        help="combine the question vectors by sum (the authors') or mean (default: sum)",
+    )
+    p.add_argument(
+        "--languages",
+        nargs="+",
+        default=None,
+        metavar="LANG",
+        help=f"use the questions of these languages only (default: {' '.join(XOR_LANGUAGES)})",
+    )
+    p.add_argument(
+        "--queries-per-language",
+        type=int,
+        default=None,
+        metavar="N",
+        help="use the first N questions of each language (default: all)",
+    )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse flags, taking defaults from ``--config`` when given."""
     parser = build_parser()
@@ -138,6 +190,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.set_defaults(**defaults)
         args = parser.parse_args(argv)
     return args
+
+
+def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
+    """The augmentation the flags ask for, or None for a plain index.
+
+    Raises
+    ------
+    ValueError
+        If an augmentation option is given without ``--generated-queries``, or
+        is out of range.
+    FileNotFoundError
+        If a generated-questions path matches no file.
+    """
+    from xqg_pyserini.indexes.augmented import AugmentRequest
+
+    if not args.generated_queries:
+        given = [flag for dest, flag in AUGMENT_FLAGS.items() if getattr(args, dest) is not None]
+        if given:
+            verb = "needs" if len(given) == 1 else "need"
+            raise ValueError(f"{', '.join(given)} {verb} --generated-queries")
+        return None
+    paths = args.generated_queries
+    return AugmentRequest.from_paths(
+        [paths] if isinstance(paths, str) else paths,  # a string from --config
+        alpha=args.alpha,
+        method=args.augment,
+        languages=tuple(args.languages) if args.languages is not None else None,
+        queries_per_language=args.queries_per_language,
+    )
+
+
+def report_augmentation(augmentation: dict[str, Any]) -> None:
+    """One line on what the augmentation did, and a warning for unused languages."""
+    summary = augmentation["summary"]
+    used = summary["questions_per_language"]
+    print(
+        f"augmented {summary['passages_augmented']} passages with {sum(used.values())} "
+        f"generated questions ({augmentation['method']}, alpha {augmentation['alpha']}); "
+        f"{summary['passages_without_questions']} passages had none"
+    )
+    unused = [lang for lang in augmentation["languages"] if not used.get(lang)]
+    if unused:
+        print(f"warning: no generated question in {', '.join(unused)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,12 +264,15 @@ def main(argv: list[str] | None = None) -> int:
             device=args.device,
             overwrite=args.overwrite,
             command=tuple(command),
+            augment=augment_request(args),
         )
         if not args.overwrite and is_up_to_date(request):
             print(f"{args.output} is up to date (same corpus and settings); nothing to do")
         else:
             meta = build_index(request)
             print(f"wrote {meta.num_docs} passages, dimension {meta.dimension}, to {args.output}")
+            if meta.augmentation is not None:
+                report_augmentation(meta.augmentation)
     except (XqgError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

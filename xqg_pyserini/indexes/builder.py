@@ -2,12 +2,14 @@
 
 Passages are read in chunks; inside a chunk they are sorted by length so each
 batch pads little, then added back in corpus order, so the index order (and
-``docid``) always follows the corpus.
+``docid``) always follows the corpus. An optional per-chunk hook (the xQG
+augmentation, see :mod:`xqg_pyserini.indexes.augmented`) may change a chunk's
+vectors before they are written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 import numpy as np
@@ -17,9 +19,12 @@ from xqg_pyserini.encoders.transformer import TransformerEncoder
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["encode_corpus", "encode_sorted"]
+__all__ = ["ChunkHook", "encode_corpus", "encode_sorted"]
 
 CHUNK_BATCHES = 64  # batches per sorted chunk: bounds memory, keeps padding low
+
+ChunkHook = Callable[[list[Passage], np.ndarray], np.ndarray]
+"""``(chunk, vectors (n, dim) float32) -> vectors (n, dim) float32`` in the chunk's order."""
 
 
 def _chunks(passages: Iterable[Passage], size: int) -> Iterator[list[Passage]]:
@@ -48,8 +53,12 @@ def encode_corpus(
     writer: FaissIndexWriter,
     batch_size: int = 32,
     total: int | None = None,
+    chunk_hook: ChunkHook | None = None,
 ) -> int:
     """Encode every passage into ``writer``; returns the number of passages.
+
+    ``chunk_hook``, when given, receives each chunk and its passage vectors and
+    returns the vectors to write.
 
     Raises
     ------
@@ -65,6 +74,9 @@ def encode_corpus(
                 if passage.doc_id in seen:
                     raise CorpusFormatError(f"duplicate docid {passage.doc_id!r} in the corpus")
                 seen.add(passage.doc_id)
-            writer.add([p.doc_id for p in chunk], encode_sorted(encoder, chunk, batch_size))
+            vectors = encode_sorted(encoder, chunk, batch_size)
+            if chunk_hook is not None:
+                vectors = chunk_hook(chunk, vectors)
+            writer.add([p.doc_id for p in chunk], vectors)
             progress.update(len(chunk))
     return len(seen)

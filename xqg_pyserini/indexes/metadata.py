@@ -41,7 +41,11 @@ class IndexMetadata:
     """Contents of ``metadata.json``.
 
     ``build_key`` holds the inputs that determine the vectors (encoder settings,
-    corpus identity, index type); two builds with equal keys give equal indexes.
+    corpus identity, index type, and for an xQG-augmented index the augmentation
+    settings and the generated files' identities); two builds with equal keys
+    give equal indexes. ``augmentation`` is None for a plain index, else the
+    augmentation settings, the generated files, the join mode and the
+    :class:`~xqg_pyserini.encoders.augment.AugmentSummary` counts.
     """
 
     encoder_name: str
@@ -52,6 +56,7 @@ class IndexMetadata:
     corpus: str
     build_key: dict[str, Any]
     metric: str = "inner_product"
+    augmentation: dict[str, Any] | None = None
     command: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=library_versions)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())

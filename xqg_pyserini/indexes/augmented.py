@@ -1,0 +1,105 @@
+"""The xQG-augmented index build: passages joined with their generated questions.
+
+:class:`AugmentRequest` says which generated-question files and which
+:class:`~xqg_pyserini.encoders.augment.AugmentSettings` to use, and what of them
+enters the index's ``build_key``. :func:`encode_augmented` runs the ordinary
+chunked encoding (:func:`~xqg_pyserini.indexes.builder.encode_corpus`) with a
+hook that joins each chunk with its questions
+(:class:`~xqg_pyserini.data.generated_join.GeneratedJoin`) and mixes them in
+(:class:`~xqg_pyserini.encoders.augment.PassageAugmenter`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from xqg_pyserini.encoders.augment import AugmentSettings
+
+if TYPE_CHECKING:
+    from xqg_pyserini.data.corpus import Passage
+    from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+    from xqg_pyserini.indexes.build import BuildRequest
+    from xqg_pyserini.indexes.writer import FaissIndexWriter
+
+__all__ = ["AugmentRequest", "encode_augmented", "question_batch_size"]
+
+
+def _file_identity(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    return {"path": str(path.resolve()), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+@dataclass(frozen=True)
+class AugmentRequest:
+    """Generated-question files (resolved, in reading order) and how to use them."""
+
+    generated: tuple[Path, ...]
+    settings: AugmentSettings = AugmentSettings()
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[str | os.PathLike[str]], **settings: Any) -> AugmentRequest:
+        """Resolve files, directories and globs; ``settings`` that are None keep the defaults.
+
+        Raises
+        ------
+        FileNotFoundError
+            If a path matches no file.
+        ValueError
+            If a setting is out of range.
+        """
+        from xqg_pyserini.data.generated import resolve_shards
+
+        given = {key: value for key, value in settings.items() if value is not None}
+        return cls(tuple(resolve_shards(paths)), AugmentSettings(**given))
+
+    def identity(self) -> dict[str, Any]:
+        """What decides the augmentation, for ``build_key``: settings and file identities."""
+        files = [_file_identity(path) for path in self.generated]
+        return {**self.settings.to_dict(), "generated_queries": files}
+
+
+def question_batch_size(settings: EncoderSettings, batch_size: int) -> int:
+    """Questions per batch: as many tokens as a batch of ``batch_size`` passages."""
+    return max(1, batch_size * settings.passage_max_length // settings.query_max_length)
+
+
+def encode_augmented(
+    encoder: TransformerEncoder, request: BuildRequest, writer: FaissIndexWriter
+) -> dict[str, Any]:
+    """Encode ``request.corpus`` into ``writer`` with e'(p); returns the metadata record.
+
+    Raises
+    ------
+    UnmatchedQuestionsError
+        If a generated record's docid is not in the corpus, or occurs twice.
+    """
+    from xqg_pyserini.data.generated_join import GeneratedJoin
+    from xqg_pyserini.encoders.augment import PassageAugmenter
+    from xqg_pyserini.indexes.builder import encode_corpus
+
+    augment = request.augment
+    if augment is None:
+        raise ValueError("encode_augmented needs a request with augment set")
+    batch = question_batch_size(request.settings, request.batch_size)
+    augmenter = PassageAugmenter(encoder, augment.settings, batch)
+    corpus = request.corpus
+    with GeneratedJoin(augment.generated, request.output) as join:
+
+        def hook(chunk: list[Passage], vectors: np.ndarray) -> np.ndarray:
+            return augmenter.augment(vectors, join.take([p.doc_id for p in chunk]))
+
+        encode_corpus(encoder, corpus.passages(), writer, request.batch_size, corpus.count(), hook)
+        join.finish(lambda doc_id: bool(corpus.lookup([doc_id])))
+    return {
+        **augment.settings.to_dict(),
+        "generated_queries": [str(path) for path in augment.generated],
+        "join": join.mode,
+        "summary": augmenter.summary.to_dict(),
+    }
