@@ -10,11 +10,11 @@ generated questions (xQG; see docs/augmentation.md).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xqg_pyserini.cli_config import parse_with_config
 from xqg_pyserini.data.coverage import XOR_LANGUAGES
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
 
@@ -174,21 +174,7 @@ def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse flags, taking defaults from ``--config`` when given."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.config is not None:
-        try:
-            options = json.loads(args.config.read_text("utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            parser.error(f"--config {args.config}: {exc}")
-        if not isinstance(options, dict):
-            parser.error(f"--config {args.config}: expected a JSON object of flag names")
-        known = {action.dest for action in parser._actions}
-        defaults = {key.replace("-", "_"): value for key, value in options.items()}
-        unknown = sorted(set(defaults) - known)
-        if unknown:
-            parser.error(f"--config {args.config}: unknown option(s) {', '.join(unknown)}")
-        parser.set_defaults(**defaults)
-        args = parser.parse_args(argv)
+    args = parse_with_config(parser, argv)
     return args
 
 

@@ -1,0 +1,36 @@
+"""``--config FILE.json`` for our CLIs: options from a JSON object, command-line flags win."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+
+__all__ = ["parse_with_config"]
+
+
+def parse_with_config(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> argparse.Namespace:
+    """Parse ``argv``; when it names ``--config``, that file's keys become the defaults.
+
+    Keys are the flags' names with or without the dashes (``batch-size`` or
+    ``batch_size``). An unreadable file, a non-object or an unknown key is a
+    usage error naming the file.
+    """
+    args = parser.parse_args(argv)
+    if getattr(args, "config", None) is None:
+        return args
+    try:
+        options = json.loads(args.config.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        parser.error(f"--config {args.config}: {exc}")
+    if not isinstance(options, dict):
+        parser.error(f"--config {args.config}: expected a JSON object of flag names")
+    known = {action.dest for action in parser._actions} - {"help", "config"}
+    defaults = {key.lstrip("-").replace("-", "_"): value for key, value in options.items()}
+    unknown = sorted(set(defaults) - known)
+    if unknown:
+        parser.error(f"--config {args.config}: unknown option(s) {', '.join(unknown)}")
+    parser.set_defaults(**defaults)
+    return parser.parse_args(argv)
