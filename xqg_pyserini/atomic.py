@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -45,20 +45,31 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
+def atomic_directory(
+    target: Path,
+    tmp: Path | None = None,
+    keep: Callable[[Path, BaseException], bool] | None = None,
+) -> Iterator[Path]:
     """Yield a temporary sibling of ``target``; on success it replaces ``target``.
 
-    On an exception the temporary directory is deleted and ``target`` is untouched.
-    The directory gets ordinary permissions (0755), unlike ``mkdtemp``'s 0700.
+    On an exception the temporary directory is deleted (unless ``keep(tmp, exc)`` says
+    it holds work worth resuming) and ``target`` is untouched. ``tmp``, when
+    given, is a fixed sibling name that may already exist (a resumed build, under
+    :func:`build_lock`); else a fresh random one is made. The directory gets
+    ordinary permissions (0755), unlike ``mkdtemp``'s 0700.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    if tmp is None:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    else:
+        tmp.mkdir(exist_ok=True)
     try:
         yield tmp
         tmp.chmod(0o755)
         _swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if keep is None or not keep(tmp, exc):
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
@@ -86,20 +97,35 @@ def atomic_file(target: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def build_lock(target: Path) -> Iterator[None]:
-    """Exclusive lock on ``.<name>.lock`` next to ``target`` (no-op without ``fcntl``)."""
+def build_lock(target: Path, remove: bool = False) -> Iterator[None]:
+    """Exclusive lock on ``.<name>.lock`` next to ``target`` (no-op without ``fcntl``).
+
+    With ``remove`` the lock file is deleted on release, leaving nothing behind;
+    a waiter that then holds the lock on the deleted file notices and retries.
+    """
     try:
         import fcntl
     except ImportError:  # not POSIX: rename-into-place alone keeps outputs consistent
         yield
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    path = target.with_name(f".{target.name}.lock")
+    while True:
+        with open(path, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path).st_ino
+            except FileNotFoundError:
+                current = None
+            if current != os.fstat(handle.fileno()).st_ino:
+                continue  # removed by the previous holder: lock the new file instead
+            try:
+                yield
+                return
+            finally:
+                if remove:
+                    path.unlink(missing_ok=True)
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def clean_stale_siblings(target: Path, max_age_seconds: float = 3600) -> None:

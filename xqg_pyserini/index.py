@@ -4,7 +4,10 @@ With no arguments it indexes the bundled ``xqg-demo`` collection (5,500 English
 passages) with the multilingual-e5-small preset. The output directory holds ``index`` and
 ``docid`` (what Pyserini's FaissSearcher reads) and ``metadata.json``.
 With ``--generated-queries`` the passage vectors are augmented with the
-generated questions (xQG; see docs/augmentation.md).
+generated questions (xQG; see docs/augmentation.md). A killed build resumes
+from its last checkpoint when run again; ``--shard-id/--shard-num`` build one
+round-robin shard, and ``python -m xqg_pyserini.merge`` joins the shards
+(docs/formats.md, "Resuming" and "Sharding and merging").
 """
 
 from __future__ import annotations
@@ -124,6 +127,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="passages per encoder batch (default: 32)",
     )
     p.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="passages per encoded chunk and checkpoint; a killed build re-run with the same "
+        "options resumes from its last checkpoint (default: 64 batches, 64 * --batch-size)",
+    )
+    p.add_argument(
+        "--shard-id",
+        type=int,
+        default=0,
+        metavar="N",
+        help="build shard N only: the passages at corpus positions i (from 0) with "
+        "i %% shard-num == N; merge the shards with python -m xqg_pyserini.merge (default: 0)",
+    )
+    p.add_argument(
+        "--shard-num",
+        type=int,
+        default=1,
+        metavar="N",
+        help="number of round-robin shards (default: 1, the whole corpus)",
+    )
+    p.add_argument(
         "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
     )
     p.add_argument(
@@ -227,10 +253,14 @@ def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
     from xqg_pyserini.indexes.search_command import pyserini_search_command
+    from xqg_pyserini.indexes.shard import Shard
 
     args = parse_args(argv)
     command = ["python", "-m", "xqg_pyserini.index", *(sys.argv[1:] if argv is None else argv)]
     try:
+        if args.checkpoint_every is not None and args.checkpoint_every < 1:
+            raise ValueError(f"--checkpoint-every must be at least 1, got {args.checkpoint_every}")
+        shard = Shard(args.shard_id, args.shard_num)
         settings = resolve_encoder(
             args.encoder,
             pooling=args.pooling,
@@ -251,12 +281,18 @@ def main(argv: list[str] | None = None) -> int:
             overwrite=args.overwrite,
             command=tuple(command),
             augment=augment_request(args),
+            shard=shard,
+            checkpoint_every=args.checkpoint_every,
         )
         if not args.overwrite and is_up_to_date(request):
             print(f"{args.output} is up to date (same corpus and settings); nothing to do")
         else:
             meta = build_index(request)
-            print(f"wrote {meta.num_docs} passages, dimension {meta.dimension}, to {args.output}")
+            what = "" if meta.shard is None else f" (shard {shard.id} of {shard.num})"
+            print(
+                f"wrote {meta.num_docs} passages{what}, dimension {meta.dimension}, "
+                f"to {args.output}"
+            )
             if meta.augmentation is not None:
                 report_augmentation(meta.augmentation)
     except (XqgError, FileNotFoundError, ValueError) as exc:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from xqg_pyserini.encoders.settings import EncoderSettings
     from xqg_pyserini.encoders.transformer import TransformerEncoder
     from xqg_pyserini.indexes.build import BuildRequest
+    from xqg_pyserini.indexes.checkpoint import Checkpoint, Resumed
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
 __all__ = ["AugmentRequest", "encode_augmented", "question_batch_size"]
@@ -71,9 +72,16 @@ def question_batch_size(settings: EncoderSettings, batch_size: int) -> int:
 
 
 def encode_augmented(
-    encoder: TransformerEncoder, request: BuildRequest, writer: FaissIndexWriter
+    encoder: TransformerEncoder,
+    request: BuildRequest,
+    writer: FaissIndexWriter,
+    checkpoint: Checkpoint | None = None,
+    resumed: Resumed | None = None,
 ) -> dict[str, Any]:
     """Encode ``request.corpus`` into ``writer`` with e'(p); returns the metadata record.
+
+    With ``resumed``, its passages are skipped (the join still reads their
+    records) and its saved counts are carried on; ``checkpoint`` saves each chunk.
 
     Raises
     ------
@@ -81,7 +89,7 @@ def encode_augmented(
         If a generated record's docid is not in the corpus, or occurs twice.
     """
     from xqg_pyserini.data.generated_join import GeneratedJoin
-    from xqg_pyserini.encoders.augment import PassageAugmenter
+    from xqg_pyserini.encoders.augment import AugmentSummary, PassageAugmenter
     from xqg_pyserini.indexes.builder import encode_corpus
 
     augment = request.augment
@@ -89,13 +97,35 @@ def encode_augmented(
         raise ValueError("encode_augmented needs a request with augment set")
     batch = question_batch_size(request.settings, request.batch_size)
     augmenter = PassageAugmenter(encoder, augment.settings, batch)
+    if resumed is not None and "augment_summary" in resumed.state:
+        augmenter.summary = AugmentSummary(**resumed.state["augment_summary"])
     corpus = request.corpus
     with GeneratedJoin(augment.generated, request.output) as join:
 
-        def hook(chunk: list[Passage], vectors: np.ndarray) -> np.ndarray:
-            return augmenter.augment(vectors, join.take([p.doc_id for p in chunk]))
+        def hook(passed: list[Passage], chunk: list[Passage], vectors: np.ndarray) -> np.ndarray:
+            queries = join.take([p.doc_id for p in passed])  # every passage, to stay in step
+            if not chunk:
+                return vectors
+            wanted = {p.doc_id for p in chunk}
+            mine = [q for p, q in zip(passed, queries, strict=True) if p.doc_id in wanted]
+            return augmenter.augment(vectors, mine)
 
-        encode_corpus(encoder, corpus.passages(), writer, request.batch_size, corpus.count(), hook)
+        def sink(docids: list[str], vectors: np.ndarray) -> None:
+            if checkpoint is not None:
+                checkpoint.save(docids, vectors, {"augment_summary": augmenter.summary.to_dict()})
+
+        encode_corpus(
+            encoder,
+            corpus.passages(),
+            writer,
+            request.batch_size,
+            corpus.count(),
+            hook,
+            chunk_size=request.checkpoint_every,
+            shard=request.shard,
+            skip=resumed.passages if resumed is not None else 0,
+            sink=sink,
+        )
         join.finish(lambda doc_id: bool(corpus.lookup([doc_id])))
     return {
         **augment.settings.to_dict(),

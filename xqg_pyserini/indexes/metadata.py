@@ -45,7 +45,9 @@ class IndexMetadata:
     settings and the generated files' identities); two builds with equal keys
     give equal indexes. ``augmentation`` is None for a plain index, else the
     augmentation settings, the generated files, the join mode and the
-    :class:`~xqg_pyserini.encoders.augment.AugmentSummary` counts.
+    :class:`~xqg_pyserini.encoders.augment.AugmentSummary` counts. ``shard`` is
+    None for a whole-corpus index, else ``{"id", "num"}`` (``build_key`` leaves
+    the shard out, so the shards of one set share it).
     """
 
     encoder_name: str
@@ -57,6 +59,7 @@ class IndexMetadata:
     build_key: dict[str, Any]
     metric: str = "inner_product"
     augmentation: dict[str, Any] | None = None
+    shard: dict[str, int] | None = None
     command: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=library_versions)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())

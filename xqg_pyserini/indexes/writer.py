@@ -2,7 +2,9 @@
 
 Everything goes into a hidden temporary sibling directory that is renamed into
 place only when complete (:func:`xqg_pyserini.atomic.atomic_directory`), so the
-output is either absent, the old index, or the whole new one.
+output is either absent, the old index, or the whole new one. A resumable
+writer uses the fixed sibling ``.NAME.partial``, kept after a failure when it
+holds a checkpoint (:mod:`xqg_pyserini.indexes.checkpoint`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from xqg_pyserini.atomic import atomic_directory
 from xqg_pyserini.errors import OutputExistsError
+from xqg_pyserini.indexes.checkpoint import partial_dir, worth_resuming
 from xqg_pyserini.indexes.metadata import IndexMetadata
 
 __all__ = ["FaissIndexWriter", "new_faiss_index"]
@@ -39,15 +42,24 @@ class FaissIndexWriter:
         Vector dimension; every added array must be float32 of shape (n, dimension).
     index_type
         A FAISS ``index_factory`` string; ``Flat`` is exact inner product search.
+    resumable
+        Write into ``.NAME.partial`` (see :func:`partial_dir`) rather than a
+        random temporary name, and keep it after a failure if it holds a checkpoint worth resuming.
 
     Set :attr:`metadata` before the ``with`` block ends; on an exception nothing
     is written and an existing ``output`` is left as it was.
     """
 
     def __init__(
-        self, output: Path, dimension: int, index_type: str = "Flat", overwrite: bool = False
+        self,
+        output: Path,
+        dimension: int,
+        index_type: str = "Flat",
+        overwrite: bool = False,
+        resumable: bool = False,
     ) -> None:
         self.output = Path(output)
+        self.resumable = resumable
         self.dimension = dimension
         self.overwrite = overwrite
         self.index = new_faiss_index(dimension, index_type)
@@ -58,8 +70,17 @@ class FaissIndexWriter:
     def __enter__(self) -> FaissIndexWriter:
         if self.output.exists() and not self.overwrite:
             raise OutputExistsError(f"{self.output} exists; pass --overwrite to replace it")
-        self._tmp = self._stack.enter_context(atomic_directory(self.output))
+        if self.resumable:
+            target = atomic_directory(self.output, partial_dir(self.output), worth_resuming)
+        else:
+            target = atomic_directory(self.output)
+        self._tmp = self._stack.enter_context(target)
         return self
+
+    @property
+    def directory(self) -> Path:
+        """The temporary directory being written (inside the ``with`` block)."""
+        return self._tmp
 
     def add(self, docids: Sequence[str], vectors: np.ndarray) -> None:
         if vectors.ndim != 2 or vectors.shape != (len(docids), self.dimension):

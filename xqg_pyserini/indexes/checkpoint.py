@@ -1,0 +1,139 @@
+"""Checkpoints of an index build, so a killed build resumes where it stopped.
+
+A resumable build writes into ``.NAME.partial`` beside the output NAME (see
+:func:`partial_dir`). After each encoded chunk it appends there:
+
+* ``chunks/NNNNNN.npy``: the chunk's vectors, float32 ``(n, dim)``;
+* ``chunks/NNNNNN.docid``: their docids, one a line;
+* ``progress.json``: the build's key, the passages done, the chunk count and
+  any extra state (the xQG augmentation counts), rewritten last.
+
+Each file is written under a temporary name and renamed, so a kill at any
+moment leaves the last complete checkpoint. A restart with the same key loads
+the chunks and skips that many passages; with another key it discards them.
+On success the chunks and ``progress.json`` are removed before the directory
+becomes the index. Layout: docs/formats.md, "Resuming".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Checkpoint", "Resumed", "worth_resuming", "partial_dir"]
+
+PROGRESS_FILENAME = "progress.json"
+CHUNKS_DIRNAME = "chunks"
+FORMAT = "xqg_pyserini.index-progress/1"
+
+
+def partial_dir(output: Path) -> Path:
+    """The fixed temporary sibling a resumable build of ``output`` writes into."""
+    return output.with_name(f".{output.name}.partial")
+
+
+def worth_resuming(directory: Path, exc: BaseException) -> bool:
+    """Whether to keep ``directory`` after ``exc``: it holds a checkpoint and ``exc``
+    is not an input error (:class:`~xqg_pyserini.errors.XqgError`), which a re-run
+    would meet again (the fixed input has another key anyway)."""
+    from xqg_pyserini.errors import XqgError
+
+    return (directory / PROGRESS_FILENAME).is_file() and not isinstance(exc, XqgError)
+
+
+@dataclass
+class Resumed:
+    """What a restart found: passages done, their chunks, and the saved extra state."""
+
+    passages: int = 0
+    chunks: list[tuple[list[str], np.ndarray]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def _replace_with(path: Path, write: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        write(handle)
+    os.replace(tmp, path)
+
+
+class Checkpoint:
+    """The checkpoints in ``directory`` for the build identified by ``key``."""
+
+    def __init__(self, directory: Path, key: dict[str, Any]) -> None:
+        self.directory = Path(directory)
+        self.key = json.loads(json.dumps(key))  # as read back: tuples become lists
+        self.passages = 0
+        self.chunks = 0
+
+    def resume(self) -> Resumed:
+        """Load the finished chunks of the same build; discard anything else found."""
+        progress_path = self.directory / PROGRESS_FILENAME
+        if not progress_path.is_file():
+            self._discard(None)
+            return Resumed()
+        try:
+            progress = json.loads(progress_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            progress = {}
+        if progress.get("format") != FORMAT or progress.get("build_key") != self.key:
+            self._discard("it was started with different inputs or settings")
+            return Resumed()
+        chunks = list(self._load(int(progress["chunks"])))
+        if sum(len(docids) for docids, _ in chunks) != progress["passages"]:
+            self._discard("its chunks do not add up to its progress record")
+            return Resumed()
+        self.passages, self.chunks = int(progress["passages"]), len(chunks)
+        return Resumed(self.passages, chunks, dict(progress.get("state") or {}))
+
+    def _load(self, count: int) -> Iterator[tuple[list[str], np.ndarray]]:
+        chunks = self.directory / CHUNKS_DIRNAME
+        for number in range(count):
+            docids = (chunks / f"{number:06d}.docid").read_text("utf-8").splitlines()
+            yield docids, np.load(chunks / f"{number:06d}.npy")
+
+    def _discard(self, why: str | None) -> None:
+        entries = list(self.directory.iterdir())
+        if not entries:
+            return
+        if why is not None:
+            print(f"discarding the partial build in {self.directory}: {why}", file=sys.stderr)
+        for path in entries:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+    def save(self, docids: list[str], vectors: np.ndarray, state: dict[str, Any]) -> None:
+        """Append one chunk (``vectors`` float32 ``(len(docids), dim)``) and record progress."""
+        chunks = self.directory / CHUNKS_DIRNAME
+        chunks.mkdir(exist_ok=True)
+        stem = f"{self.chunks:06d}"
+        array = np.ascontiguousarray(vectors, dtype=np.float32)
+        _replace_with(chunks / f"{stem}.npy", lambda handle: np.save(handle, array))
+        text = "".join(f"{d}\n" for d in docids).encode("utf-8")
+        _replace_with(chunks / f"{stem}.docid", lambda handle: handle.write(text))
+        self.chunks += 1
+        self.passages += len(docids)
+        progress = {
+            "format": FORMAT,
+            "build_key": self.key,
+            "passages": self.passages,
+            "chunks": self.chunks,
+            "state": state,
+        }
+        data = (json.dumps(progress, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        _replace_with(self.directory / PROGRESS_FILENAME, lambda handle: handle.write(data))
+
+    def clear(self) -> None:
+        """Remove the checkpoints (the build is complete)."""
+        (self.directory / PROGRESS_FILENAME).unlink(missing_ok=True)
+        shutil.rmtree(self.directory / CHUNKS_DIRNAME, ignore_errors=True)
