@@ -255,3 +255,40 @@ def test_unknown_corpus_id_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     err = error_lines(capsys.readouterr().err)
     assert len(err) == 1 and "unknown ir_datasets id 'xor-tydi/retreive'" in err[0]
     assert "xor-tydi/retrieve" in err[0]  # a close match is suggested
+
+
+def test_fp16_storage_halves_the_vectors(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import faiss
+
+    base = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+    assert main([*base, "--output", str(tmp_path / "flat")]) == 0
+    assert main([*base, "--fp16", "--output", str(tmp_path / "fp16")]) == 0
+    index = faiss.read_index(str(tmp_path / "fp16" / "index"))
+    assert type(index).__name__ == "IndexScalarQuantizer"
+    assert read_metadata(tmp_path / "fp16").index_type == "SQfp16"
+    full, _ = read_index(tmp_path / "flat")
+    half, _ = read_index(tmp_path / "fp16")
+    np.testing.assert_allclose(half, full, rtol=1e-3, atol=1e-3)
+    flat_bytes = (tmp_path / "flat" / "index").stat().st_size
+    assert (tmp_path / "fp16" / "index").stat().st_size < 0.6 * flat_bytes
+    assert main([*base, "--fp16", "--index-type", "HNSW32", "--output", str(tmp_path / "x")]) == 2
+    assert "--fp16 goes with --index-type Flat" in error_lines(capsys.readouterr().err)[0]
+
+
+def test_encoder_precision(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+    assert main([*base, "--output", str(tmp_path / "f32")]) == 0
+    assert main([*base, "--dtype", "bfloat16", "--output", str(tmp_path / "bf16")]) == 0
+    full, _ = read_index(tmp_path / "f32")
+    half, _ = read_index(tmp_path / "bf16")
+    assert half.dtype == np.float32
+    np.testing.assert_allclose(half, full, rtol=0.05, atol=0.05)
+    assert read_metadata(tmp_path / "bf16").build_key["dtype"] == "bfloat16"
+    assert "dtype" not in read_metadata(tmp_path / "f32").build_key
+    assert main([*base, "--dtype", "float16", "--output", str(tmp_path / "f16")]) == 2
+    assert "float16 needs a GPU" in error_lines(capsys.readouterr().err)[0]
+    assert not (tmp_path / "f16").exists()

@@ -153,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
     )
     p.add_argument(
+        "--dtype",
+        choices=("float32", "float16", "bfloat16"),
+        default="float32",
+        help="precision the encoder runs in: float16/bfloat16 halve GPU memory and time; "
+        "float16 needs a GPU (default: float32); vectors are stored as float32 unless --fp16",
+    )
+    p.add_argument(
+        "--fp16",
+        action="store_true",
+        help="store the vectors as float16 (FAISS SQfp16, half the memory and disk of Flat, "
+        "exhaustive inner-product search); only with --index-type Flat",
+    )
+    p.add_argument(
         "--overwrite",
         action="store_true",
         help="replace an existing output directory that holds a different index",
@@ -247,6 +260,18 @@ def report_augmentation(augmentation: dict[str, Any]) -> None:
         print(f"warning: no generated question in {', '.join(unused)}", file=sys.stderr)
 
 
+def storage_index_type(index_type: str, fp16: bool) -> str:
+    """The FAISS factory string to build: ``--fp16`` turns ``Flat`` into ``SQfp16``."""
+    if not fp16:
+        return index_type
+    if index_type != "Flat":
+        raise ValueError(
+            f"--fp16 goes with --index-type Flat; for {index_type!r} write the float16 "
+            "encoding into the factory string itself (e.g. IVF65536,SQfp16)"
+        )
+    return "SQfp16"
+
+
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.encoders.settings import resolve_encoder
@@ -275,9 +300,10 @@ def main(argv: list[str] | None = None) -> int:
             encoder_name=args.encoder,
             settings=settings,
             output=args.output,
-            index_type=args.index_type,
+            index_type=storage_index_type(args.index_type, args.fp16),
             batch_size=args.batch_size,
             device=args.device,
+            dtype=args.dtype,
             overwrite=args.overwrite,
             command=tuple(command),
             augment=augment_request(args),

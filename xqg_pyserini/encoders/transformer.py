@@ -13,7 +13,9 @@ import numpy as np
 from xqg_pyserini.encoders.pooling import pool
 from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError, join_prefix
 
-__all__ = ["TransformerEncoder", "passage_input"]
+__all__ = ["DTYPES", "TransformerEncoder", "passage_input"]
+
+DTYPES = ("float32", "float16", "bfloat16")
 
 
 def passage_input(title: str | None, text: str) -> str:
@@ -30,15 +32,24 @@ class TransformerEncoder:
         Model location, pooling, normalisation, prefixes and max lengths.
     device
         A torch device string such as ``"cpu"`` or ``"cuda:0"``.
+    dtype
+        ``float32`` (default), or ``float16`` / ``bfloat16`` to run the model in
+        half precision on a GPU; vectors are returned as float32 either way.
     """
 
-    def __init__(self, settings: EncoderSettings, device: str = "cpu") -> None:
+    def __init__(
+        self, settings: EncoderSettings, device: str = "cpu", dtype: str = "float32"
+    ) -> None:
         import torch
 
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         self.settings = settings
         self.device = torch.device(device)
+        if dtype == "float16" and self.device.type == "cpu":
+            raise ValueError("float16 needs a GPU device; use bfloat16 or float32 on the CPU")
         self.tokenizer, self.model = _load(settings.model)
-        self.model.to(self.device).eval()
+        self.model.to(self.device, dtype=getattr(torch, dtype)).eval()
 
     @property
     def dimension(self) -> int:

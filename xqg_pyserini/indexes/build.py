@@ -41,6 +41,7 @@ class BuildRequest:
     index_type: str = "Flat"
     batch_size: int = 32
     device: str = "cpu"
+    dtype: str = "float32"
     overwrite: bool = False
     command: tuple[str, ...] = ()
     augment: AugmentRequest | None = None
@@ -69,6 +70,8 @@ class BuildRequest:
         }
         if self.augment is not None:
             key["augment"] = self.augment.identity()
+        if self.dtype != "float32":  # half precision changes the vectors slightly
+            key["dtype"] = self.dtype
         return key
 
 
@@ -109,7 +112,7 @@ def _build(request: BuildRequest) -> IndexMetadata:
     from xqg_pyserini.indexes.checkpoint import Checkpoint
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-    encoder = TransformerEncoder(request.settings, device=request.device)
+    encoder = TransformerEncoder(request.settings, device=request.device, dtype=request.dtype)
     writer = FaissIndexWriter(
         request.output,
         encoder.dimension,
