@@ -15,25 +15,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from xqg_pyserini.cli_config import parse_with_config
 from xqg_pyserini.data.coverage import XOR_LANGUAGES
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
 
-if TYPE_CHECKING:
-    from xqg_pyserini.indexes.augmented import AugmentRequest
-
 DEFAULT_CORPUS = "xqg-demo"
 DEFAULT_ENCODER = "multilingual-e5-small"
 DEFAULT_OUTPUT = Path("indexes/xqg-demo-e5-small")
 AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without importing numpy
-AUGMENT_FLAGS = {  # dest -> flag: the options that need --generated-queries
-    "alpha": "--alpha",
-    "augment": "--augment",
-    "languages": "--languages",
-    "queries_per_language": "--queries-per-language",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,66 +207,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
-    """The augmentation the flags ask for, or None for a plain index.
-
-    Raises
-    ------
-    ValueError
-        If an augmentation option is given without ``--generated-queries``, or
-        is out of range.
-    FileNotFoundError
-        If a generated-questions path matches no file.
-    """
-    from xqg_pyserini.indexes.augmented import AugmentRequest
-
-    if not args.generated_queries:
-        given = [flag for dest, flag in AUGMENT_FLAGS.items() if getattr(args, dest) is not None]
-        if given:
-            verb = "needs" if len(given) == 1 else "need"
-            raise ValueError(f"{', '.join(given)} {verb} --generated-queries")
-        return None
-    paths = args.generated_queries
-    return AugmentRequest.from_paths(
-        [paths] if isinstance(paths, str) else paths,  # a string from --config
-        alpha=args.alpha,
-        method=args.augment,
-        languages=tuple(args.languages) if args.languages is not None else None,
-        queries_per_language=args.queries_per_language,
-    )
-
-
-def report_augmentation(augmentation: dict[str, Any]) -> None:
-    """One line on what the augmentation did, and a warning for unused languages."""
-    summary = augmentation["summary"]
-    used = summary["questions_per_language"]
-    print(
-        f"augmented {summary['passages_augmented']} passages with {sum(used.values())} "
-        f"generated questions ({augmentation['method']}, alpha {augmentation['alpha']}); "
-        f"{summary['passages_without_questions']} passages had none"
-    )
-    unused = [lang for lang in augmentation["languages"] if not used.get(lang)]
-    if unused:
-        print(f"warning: no generated question in {', '.join(unused)}", file=sys.stderr)
-
-
-def storage_index_type(index_type: str, fp16: bool) -> str:
-    """The FAISS factory string to build: ``--fp16`` turns ``Flat`` into ``SQfp16``."""
-    if not fp16:
-        return index_type
-    if index_type != "Flat":
-        raise ValueError(
-            f"--fp16 goes with --index-type Flat; for {index_type!r} write the float16 "
-            "encoding into the factory string itself (e.g. IVF65536,SQfp16)"
-        )
-    return "SQfp16"
-
-
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
+    from xqg_pyserini.indexes.cli_options import (
+        augment_request,
+        report_augmentation,
+        storage_index_type,
+    )
     from xqg_pyserini.indexes.search_command import pyserini_search_command
     from xqg_pyserini.indexes.shard import Shard
 
