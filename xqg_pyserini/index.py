@@ -209,6 +209,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
+    from xqg_pyserini.data.shard import Shard
     from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
@@ -218,7 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         storage_index_type,
     )
     from xqg_pyserini.indexes.search_command import pyserini_search_command
-    from xqg_pyserini.indexes.shard import Shard
 
     args = parse_args(argv)
     command = ["python", "-m", "xqg_pyserini.index", *(sys.argv[1:] if argv is None else argv)]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from xqg_pyserini.atomic import atomic_file
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.generated import GeneratedQueriesWriter, completed_doc_ids
+from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.errors import OutputExistsError
 
 if TYPE_CHECKING:
@@ -33,36 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["GenerationSummary", "Shard", "run_generation", "settings_path"]
 
 SETTINGS_FORMAT = "xqg_pyserini.generate-settings/1"
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Shard ``id`` of ``num``: the passages at corpus positions ``i`` with ``i % num == id``.
-
-    Round-robin rather than contiguous ranges: it needs no passage count (a
-    stream of unknown length works), and shards stay balanced on any corpus.
-    """
-
-    id: int = 0
-    num: int = 1
-
-    def __post_init__(self) -> None:
-        if self.num < 1:
-            raise ValueError(f"--shard-num must be at least 1, got {self.num}")
-        if not 0 <= self.id < self.num:
-            raise ValueError(f"--shard-id must be in 0..{self.num - 1}, got {self.id}")
-
-    def select(self, passages: Iterable[Passage]) -> Iterator[Passage]:
-        """The passages of this shard, in corpus order."""
-        for position, passage in enumerate(passages):
-            if position % self.num == self.id:
-                yield passage
-
-    def size(self, total: int | None) -> int | None:
-        """How many of ``total`` corpus passages fall in this shard (None if unknown)."""
-        if total is None:
-            return None
-        return max(0, (total - self.id + self.num - 1) // self.num)
 
 
 @dataclass(frozen=True)

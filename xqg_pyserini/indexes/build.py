@@ -2,7 +2,7 @@
 
 With ``augment`` set, passage vectors are xQG-augmented with generated questions
 (:mod:`xqg_pyserini.indexes.augmented`); without it, the plain index. With
-``shard`` set, only that shard's passages (:mod:`xqg_pyserini.indexes.shard`).
+``shard`` set, only that shard's passages (:mod:`xqg_pyserini.data.shard`).
 The build holds :func:`~xqg_pyserini.atomic.build_lock` on the output and
 checkpoints each chunk (:mod:`xqg_pyserini.indexes.checkpoint`), so a killed
 build resumes where it stopped.
@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xqg_pyserini.data.corpus_source import CorpusSource
+from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.errors import OutputExistsError, XqgError
 from xqg_pyserini.indexes.augmented import AugmentRequest
 from xqg_pyserini.indexes.metadata import METADATA_FILENAME, IndexMetadata, read_metadata
-from xqg_pyserini.indexes.shard import Shard
 
 if TYPE_CHECKING:
     from xqg_pyserini.encoders.transformer import TransformerEncoder

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from xqg_pyserini.data.corpus import Passage
+from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.encoders.transformer import TransformerEncoder
 from xqg_pyserini.errors import CorpusFormatError
-from xqg_pyserini.indexes.shard import Shard
 from xqg_pyserini.indexes.writer import FaissIndexWriter
 
 __all__ = ["ChunkHook", "ChunkSink", "encode_corpus", "encode_sorted"]

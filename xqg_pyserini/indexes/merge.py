@@ -1,7 +1,7 @@
 """Merge the shards of one sharded build back into one index, in corpus order.
 
 Shard ``id`` of ``num`` holds corpus positions ``id, id + num, ...`` (see
-:mod:`xqg_pyserini.indexes.shard`), so merged row ``i`` is row ``i // num`` of
+:mod:`xqg_pyserini.data.shard`), so merged row ``i`` is row ``i // num`` of
 shard ``i % num``. The shards must be one complete set: the same ``build_key``
 (which leaves the shard out), the same ``num``, each id once, the same
 dimension and index type, and sizes that fit one corpus. Vectors are

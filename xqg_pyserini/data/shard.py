@@ -1,15 +1,20 @@
-"""Which passages one index shard holds: round-robin over corpus positions.
+"""Which passages one shard holds: round-robin over corpus positions.
 
 Shard ``id`` of ``num`` holds the passages at corpus positions ``i`` (from 0)
-with ``i % num == id``, the generator's convention (``python -m
-xqg_pyserini.generate --shard-id/--shard-num``). Row ``j`` of shard ``id`` is
-corpus position ``id + j * num``; :mod:`xqg_pyserini.indexes.merge` interleaves
-the shards back into corpus order.
+with ``i % num == id``, for both ``python -m xqg_pyserini.generate`` and
+``python -m xqg_pyserini.index``. Round-robin rather than contiguous ranges: it
+needs no passage count (a stream of unknown length works) and shards stay
+balanced. Row ``j`` of index shard ``id`` is corpus position ``id + j * num``;
+:mod:`xqg_pyserini.indexes.merge` interleaves the shards back into corpus order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["Shard"]
 
@@ -34,6 +39,12 @@ class Shard:
     def holds(self, position: int) -> bool:
         """Whether corpus position ``position`` (from 0) belongs to this shard."""
         return position % self.num == self.id
+
+    def select(self, items: Iterable[T]) -> Iterator[T]:
+        """The items (passages) of this shard, in corpus order."""
+        for position, item in enumerate(items):
+            if self.holds(position):
+                yield item
 
     def size(self, total: int | None) -> int | None:
         """How many of ``total`` corpus passages fall in this shard (None if unknown)."""
