@@ -1,0 +1,211 @@
+"""Paired two-sided significance tests of a system against a baseline, per question.
+
+The paper calls a difference significant at p < 0.05 under a paired test. Scores
+are per-question mappings ``{qid: score}`` (floats from
+:func:`~xqg_pyserini.eval.answer_metrics.ranx_metrics`, or bools such as
+:attr:`RecallKtResult.hits` ``[k]``), paired by qid over the questions both have.
+
+Two tests, as ranx offers them:
+
+* :func:`paired_t_test`: ranx's ``paired_student_t_test`` is
+  ``scipy.stats.ttest_rel(..., alternative="two-sided")``, used here directly.
+* :func:`fisher_randomisation`: ranx's approximate Fisher randomisation test
+  (swap the two systems' scores of each question at random, statistic = absolute
+  difference of means, p = share of permutations at least as extreme; Smucker
+  et al., CIKM 2007). ranx runs it in a parallel numba kernel whose random streams
+  are per thread, so its p-value changes from call to call even with a fixed seed;
+  the same algorithm is written here with a seeded NumPy generator (a swap within
+  a pair flips the sign of that pair's difference), which makes it reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from xqg_pyserini.errors import XqgError
+
+__all__ = [
+    "SignificanceError",
+    "SignificanceResult",
+    "UnpairedQuestionsWarning",
+    "compare",
+    "fisher_randomisation",
+    "paired_scores",
+    "paired_t_test",
+]
+
+Scores = Mapping[str, float] | Mapping[str, bool]
+TestName = Literal["t-test", "fisher"]
+_TESTS = ("t-test", "fisher")
+_CHUNK = 1000
+
+
+class SignificanceError(XqgError, ValueError):
+    """Scores a paired test cannot compare: no common question, bad test settings."""
+
+
+class UnpairedQuestionsWarning(UserWarning):
+    """Questions scored for only one of the two systems; the tests leave them out."""
+
+
+@dataclass(frozen=True)
+class SignificanceResult:
+    """One paired comparison of ``system`` against ``baseline`` on ``metric``.
+
+    ``delta`` is mean(system) - mean(baseline) over the ``n`` paired questions;
+    ``significant`` is ``p_value < threshold``. ``missing_in_system`` and
+    ``missing_in_baseline`` list the questions left out because only the other
+    side scored them.
+    """
+
+    metric: str
+    system: str
+    baseline: str
+    test: str
+    p_value: float
+    threshold: float
+    significant: bool
+    delta: float
+    n: int
+    missing_in_system: tuple[str, ...] = ()
+    missing_in_baseline: tuple[str, ...] = ()
+
+    def format(self) -> str:
+        """One line, e.g. ``mrr@100 xqg vs base: +0.0123 (p=0.0310, t-test, n=1928) *``."""
+        mark = " *" if self.significant else ""
+        return (
+            f"{self.metric} {self.system} vs {self.baseline}: {self.delta:+.4f} "
+            f"(p={self.p_value:.4f}, {self.test}, n={self.n}){mark}"
+        )
+
+
+def paired_scores(
+    a: Scores, b: Scores, *, warn: bool = True
+) -> tuple[list[str], np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...]]:
+    """Scores of the questions both mappings have, as float arrays in sorted-qid order.
+
+    Returns ``(qids, a_scores, b_scores, only_in_b, only_in_a)``, the last two being
+    the questions missing from ``a`` and from ``b``; a
+    :class:`UnpairedQuestionsWarning` names them when ``warn``.
+
+    Raises
+    ------
+    SignificanceError
+        When no question is in both.
+    """
+    common = sorted(set(a) & set(b))
+    missing_in_a = tuple(sorted(set(b) - set(a)))
+    missing_in_b = tuple(sorted(set(a) - set(b)))
+    if not common:
+        raise SignificanceError("the two systems have no question in common")
+    if warn and (missing_in_a or missing_in_b):
+        warnings.warn(
+            f"paired on {len(common)} common questions; {len(missing_in_a)} scored only for "
+            f"the second system and {len(missing_in_b)} only for the first are left out",
+            UnpairedQuestionsWarning,
+            stacklevel=2,
+        )
+    x = np.array([float(a[qid]) for qid in common], dtype=np.float64)
+    y = np.array([float(b[qid]) for qid in common], dtype=np.float64)
+    return common, x, y, missing_in_a, missing_in_b
+
+
+def _t_test(x: np.ndarray, y: np.ndarray) -> float:
+    diffs = x - y
+    tolerance = 1e-12 * max(1.0, float(np.abs(diffs).max()))
+    if np.ptp(diffs) <= tolerance:
+        # zero variance of the differences (up to rounding): no difference at all
+        # -> 1; a constant non-zero difference is the t -> infinity limit -> 0
+        # (scipy gives nan or a value dominated by rounding)
+        return 1.0 if abs(diffs.mean()) <= tolerance else 0.0
+    from scipy.stats import ttest_rel
+
+    return float(ttest_rel(x, y, alternative="two-sided").pvalue)
+
+
+def _fisher(x: np.ndarray, y: np.ndarray, n: int, seed: int) -> float:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise SignificanceError(f"n (permutations) must be a positive integer, got {n!r}")
+    diffs = x - y
+    observed = abs(diffs.mean())
+    # tolerance for sums that equal the observed one up to rounding
+    tolerance = 1e-12 * max(1.0, float(np.abs(diffs).max()))
+    rng = np.random.default_rng(seed)
+    extreme = 0
+    for start in range(0, n, _CHUNK):
+        rows = min(_CHUNK, n - start)
+        signs = rng.integers(0, 2, size=(rows, diffs.size), dtype=np.int8) * 2 - 1
+        permuted = np.abs(signs @ diffs) / diffs.size
+        extreme += int(np.count_nonzero(permuted >= observed - tolerance))
+    return extreme / n
+
+
+def paired_t_test(a: Scores, b: Scores) -> float:
+    """Two-sided paired Student's t-test p-value over the common questions.
+
+    Identical scores give 1.0; a constant non-zero difference (zero variance) 0.0.
+    """
+    _, x, y, _, _ = paired_scores(a, b)
+    return _t_test(x, y)
+
+
+def fisher_randomisation(a: Scores, b: Scores, n: int = 10_000, seed: int = 42) -> float:
+    """Two-sided approximate Fisher randomisation test p-value over the common questions.
+
+    ``n`` random permutations (ranx's default is 1,000; 10,000 resolves p near
+    0.05 to about +-0.005), seeded by ``seed``, so the same inputs give the same
+    p. p is the share of permutations whose absolute mean difference is at least
+    the observed one (ranx's estimate, without a +1 correction): identical scores
+    give 1.0.
+    """
+    _, x, y, _, _ = paired_scores(a, b)
+    return _fisher(x, y, n, seed)
+
+
+def compare(
+    system: Scores,
+    baseline: Scores,
+    *,
+    metric: str,
+    system_name: str = "system",
+    baseline_name: str = "baseline",
+    test: TestName = "t-test",
+    threshold: float = 0.05,
+    n: int = 10_000,
+    seed: int = 42,
+) -> SignificanceResult:
+    """Test ``system`` against ``baseline`` on one metric's per-question scores.
+
+    Raises
+    ------
+    SignificanceError
+        For an unknown ``test``, a threshold outside (0, 1), bad ``n`` or no
+        common question.
+    """
+    if test not in _TESTS:
+        raise SignificanceError(f"test must be one of {_TESTS}, got {test!r}")
+    if not 0 < threshold < 1:
+        raise SignificanceError(f"threshold must be in (0, 1), got {threshold!r}")
+    _, x, y, missing_in_system, missing_in_baseline = paired_scores(system, baseline)
+    p_value = _t_test(x, y) if test == "t-test" else _fisher(x, y, n, seed)
+    if math.isnan(p_value):
+        raise SignificanceError(f"{test} gave no p-value for {metric}")
+    return SignificanceResult(
+        metric=metric,
+        system=system_name,
+        baseline=baseline_name,
+        test=test,
+        p_value=p_value,
+        threshold=threshold,
+        significant=p_value < threshold,
+        delta=float(x.mean() - y.mean()),
+        n=x.size,
+        missing_in_system=missing_in_system,
+        missing_in_baseline=missing_in_baseline,
+    )
