@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xqg_pyserini.generation.prompts import LANGUAGE_NAMES
+
 from .sources import LANGS
 from .standin import PER_LANGUAGE
 
@@ -15,15 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_readme"]
 
-_LANG_NAMES = {
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "fi": "Finnish",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ru": "Russian",
-    "te": "Telugu",
-}
+_LANG_NAMES = LANGUAGE_NAMES  # the generator's code -> English name table
 
 
 def _lang_table(summary: BuildSummary) -> str:
