@@ -48,8 +48,8 @@ demo: setup
 	$(PY) -m xqg_pyserini.show --run $(DEMO_RUN) --topics $(DEMO_TOPICS)
 
 lint: setup
-	$(VENV)/bin/ruff check xqg_pyserini tests tools
-	$(VENV)/bin/ruff format --check xqg_pyserini tests tools
+	$(VENV)/bin/ruff check xqg_pyserini tests tools benchmarks
+	$(VENV)/bin/ruff format --check xqg_pyserini tests tools benchmarks
 
 test: lint
 	$(PY) -m pytest

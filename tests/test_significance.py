@@ -112,3 +112,25 @@ def test_compare_result():
         compare(system, baseline, metric="m", test="wilcoxon")
     with pytest.raises(SignificanceError):
         compare(baseline, baseline, metric="m", test="fisher", n=0)
+
+
+def test_weights_test_the_weighted_mean_difference():
+    system = {"a1": 1.0, "a2": 1.0, "b1": 0.0, "b2": 1.0, "b3": 0.0, "b4": 1.0}
+    baseline = {"a1": 0.0, "a2": 1.0, "b1": 0.0, "b2": 0.0, "b3": 0.0, "b4": 0.0}
+    plain = compare(system, baseline, metric="m")
+    same = compare(system, baseline, metric="m", weights=dict.fromkeys(system, 3.0))
+    assert same.delta == pytest.approx(plain.delta) and same.p_value == pytest.approx(plain.p_value)
+    # language a: 2 questions, mean difference 1/2; language b: 4 questions, 2/4
+    macro = {q: 1 / 2 if q.startswith("a") else 1 / 4 for q in system}
+    weighted = compare(system, baseline, metric="m", weights=macro, test="fisher")
+    assert weighted.delta == pytest.approx((1 / 2 + 2 / 4) / 2)
+    # scaled differences: w * n / sum(w) = 1.5 for a, 0.75 for b
+    from scipy.stats import ttest_1samp
+
+    diffs = [1.5, 0.0, 0.0, 0.75, 0.0, 0.75]
+    expected = ttest_1samp(diffs, 0.0).pvalue
+    assert compare(system, baseline, metric="m", weights=macro).p_value == pytest.approx(expected)
+    with pytest.raises(SignificanceError, match="no weight given for question 'b4'"):
+        compare(system, baseline, metric="m", weights={q: 1.0 for q in list(system)[:5]})
+    with pytest.raises(SignificanceError, match="positive"):
+        compare(system, baseline, metric="m", weights=dict.fromkeys(system, 0.0))

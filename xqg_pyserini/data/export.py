@@ -27,6 +27,7 @@ from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsErr
 __all__ = [
     "COLLECTION_SHARD_SIZE",
     "collection_record",
+    "dataset_queries",
     "export_answers",
     "export_collection",
     "export_topics",
@@ -54,7 +55,15 @@ def resolve_dataset(dataset: str | Any) -> tuple[Any, str]:
     return dataset, dataset_id
 
 
-def _queries(dataset: Any, dataset_id: str, need: Iterable[str] = ()) -> list[Any]:
+def dataset_queries(dataset: Any, dataset_id: str, need: Iterable[str] = ()) -> list[Any]:
+    """The questions of a loaded dataset, checked: ids unique and usable, ``need`` fields present.
+
+    Raises
+    ------
+    DatasetError
+        If the dataset has no questions, lacks a field of ``need``, or an id repeats
+        or holds a tab or line break.
+    """
     if not dataset.has_queries():
         raise DatasetError(f"dataset {dataset_id!r} provides no questions (queries)")
     fields = dataset.queries_cls()._fields
@@ -105,7 +114,7 @@ def export_topics(dataset: str | Any, output: Path, *, overwrite: bool = False) 
         If one of the files exists and ``overwrite`` is false.
     """
     dataset, dataset_id = resolve_dataset(dataset)
-    queries = _queries(dataset, dataset_id)
+    queries = dataset_queries(dataset, dataset_id)
     default_lang = dataset.queries_lang()
     by_file: dict[str, list[Any]] = {"topics.all.tsv": queries}
     for query in queries:
@@ -137,7 +146,7 @@ def export_answers(dataset: str | Any, output: Path, *, overwrite: bool = False)
         If ``output`` exists and ``overwrite`` is false.
     """
     dataset, dataset_id = resolve_dataset(dataset)
-    queries = _queries(dataset, dataset_id, need=("answers", "language"))
+    queries = dataset_queries(dataset, dataset_id, need=("answers", "language"))
     if not any(query.answers for query in queries):
         raise DatasetError(f"dataset {dataset_id!r}: no question has an answer (a test split?)")
     _refuse_existing([output], overwrite)

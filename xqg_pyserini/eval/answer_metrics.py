@@ -27,14 +27,11 @@ __all__ = [
     "ranx_metrics",
 ]
 
-#: Headline metrics: hit_rate@k (= trec_eval ``success``, DPR's top-k accuracy) and MRR.
-DEFAULT_METRICS = (
-    "hit_rate@1",
-    "hit_rate@5",
-    "hit_rate@20",
-    "hit_rate@100",
-    "recall@100",
-    "mrr@100",
+#: hit rate, recall and MRR at 1, 5, 20 and 100. hit_rate@k (= trec_eval ``success``,
+#: DPR's top-k accuracy) and MRR are the headline numbers; see :func:`ranx_metrics`
+#: for what recall means under answer qrels.
+DEFAULT_METRICS = tuple(
+    f"{name}@{k}" for name in ("hit_rate", "recall", "mrr") for k in (1, 5, 20, 100)
 )
 #: Answers dropped before matching, as R@kt drops them (exact, case-sensitive).
 _BOOLEAN_ANSWERS = frozenset({"yes", "no"})

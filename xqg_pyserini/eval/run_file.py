@@ -6,6 +6,7 @@ the file's order within each query, which Pyserini writes by rank.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,13 +38,19 @@ def _parse(line: str, where: str) -> tuple[str, Hit]:
         raise RunFormatError(f"{where}: rank must be an integer and score a number") from None
 
 
-def read_trec_run(path: str | Path) -> dict[str, list[Hit]]:
+def read_trec_run(
+    path: str | Path, *, known_docids: Container[str] | None = None
+) -> dict[str, list[Hit]]:
     """Read a run into ``{qid: [Hit, ...]}`` in file order.
+
+    With ``known_docids`` (e.g. the passages of the corpus), a docid not in it is
+    an error naming its line.
 
     Raises
     ------
     RunFormatError
-        On a malformed line or a docid repeated within one query (file and line named).
+        On a malformed line, a docid repeated within one query or a docid not in
+        ``known_docids`` (file and line named).
     """
     path = Path(path)
     run: dict[str, list[Hit]] = {}
@@ -54,6 +61,10 @@ def read_trec_run(path: str | Path) -> dict[str, list[Hit]]:
                 continue
             where = f"{path}:{number}"
             qid, hit = _parse(line, where)
+            if known_docids is not None and hit.doc_id not in known_docids:
+                raise RunFormatError(
+                    f"{where}: docid {hit.doc_id!r} (question {qid!r}) is not in the corpus"
+                )
             if (qid, hit.doc_id) in seen:
                 raise RunFormatError(f"{where}: docid {hit.doc_id!r} appears twice for {qid!r}")
             seen.add((qid, hit.doc_id))

@@ -116,23 +116,22 @@ def paired_scores(
     return common, x, y, missing_in_a, missing_in_b
 
 
-def _t_test(x: np.ndarray, y: np.ndarray) -> float:
-    diffs = x - y
+def _t_test(diffs: np.ndarray) -> float:
     tolerance = 1e-12 * max(1.0, float(np.abs(diffs).max()))
     if np.ptp(diffs) <= tolerance:
         # zero variance of the differences (up to rounding): no difference at all
         # -> 1; a constant non-zero difference is the t -> infinity limit -> 0
         # (scipy gives nan or a value dominated by rounding)
         return 1.0 if abs(diffs.mean()) <= tolerance else 0.0
-    from scipy.stats import ttest_rel
+    from scipy.stats import ttest_1samp
 
-    return float(ttest_rel(x, y, alternative="two-sided").pvalue)
+    # ttest_rel(x, y) is exactly ttest_1samp(x - y, 0)
+    return float(ttest_1samp(diffs, 0.0, alternative="two-sided").pvalue)
 
 
-def _fisher(x: np.ndarray, y: np.ndarray, n: int, seed: int) -> float:
+def _fisher(diffs: np.ndarray, n: int, seed: int) -> float:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SignificanceError(f"n (permutations) must be a positive integer, got {n!r}")
-    diffs = x - y
     observed = abs(diffs.mean())
     # tolerance for sums that equal the observed one up to rounding
     tolerance = 1e-12 * max(1.0, float(np.abs(diffs).max()))
@@ -146,13 +145,24 @@ def _fisher(x: np.ndarray, y: np.ndarray, n: int, seed: int) -> float:
     return extreme / n
 
 
+def _scales(qids: list[str], weights: Mapping[str, float]) -> np.ndarray:
+    """``w * n / sum(w)`` per paired question: mean 1, so a weighted mean is a plain mean."""
+    try:
+        w = np.array([float(weights[qid]) for qid in qids], dtype=np.float64)
+    except KeyError as error:
+        raise SignificanceError(f"no weight given for question {error.args[0]!r}") from None
+    if not np.all(w > 0):
+        raise SignificanceError("weights must be positive")
+    return w * w.size / w.sum()
+
+
 def paired_t_test(a: Scores, b: Scores) -> float:
     """Two-sided paired Student's t-test p-value over the common questions.
 
     Identical scores give 1.0; a constant non-zero difference (zero variance) 0.0.
     """
     _, x, y, _, _ = paired_scores(a, b)
-    return _t_test(x, y)
+    return _t_test(x - y)
 
 
 def fisher_randomisation(a: Scores, b: Scores, n: int = 10_000, seed: int = 42) -> float:
@@ -165,7 +175,7 @@ def fisher_randomisation(a: Scores, b: Scores, n: int = 10_000, seed: int = 42) 
     give 1.0.
     """
     _, x, y, _, _ = paired_scores(a, b)
-    return _fisher(x, y, n, seed)
+    return _fisher(x - y, n, seed)
 
 
 def compare(
@@ -179,21 +189,30 @@ def compare(
     threshold: float = 0.05,
     n: int = 10_000,
     seed: int = 42,
+    weights: Mapping[str, float] | None = None,
 ) -> SignificanceResult:
     """Test ``system`` against ``baseline`` on one metric's per-question scores.
+
+    With ``weights`` (``{qid: w > 0}``), each paired difference is scaled by
+    ``w * n / sum(w)`` before testing, so the tested mean is the weighted mean
+    difference: weights of ``1 / questions of its language`` test the macro
+    average over languages that R@kt reports. Without, every question counts once.
 
     Raises
     ------
     SignificanceError
-        For an unknown ``test``, a threshold outside (0, 1), bad ``n`` or no
-        common question.
+        For an unknown ``test``, a threshold outside (0, 1), bad ``n``, no
+        common question, or a paired question without a positive weight.
     """
     if test not in _TESTS:
         raise SignificanceError(f"test must be one of {_TESTS}, got {test!r}")
     if not 0 < threshold < 1:
         raise SignificanceError(f"threshold must be in (0, 1), got {threshold!r}")
-    _, x, y, missing_in_system, missing_in_baseline = paired_scores(system, baseline)
-    p_value = _t_test(x, y) if test == "t-test" else _fisher(x, y, n, seed)
+    qids, x, y, missing_in_system, missing_in_baseline = paired_scores(system, baseline)
+    diffs = x - y
+    if weights is not None:
+        diffs = diffs * _scales(qids, weights)
+    p_value = _t_test(diffs) if test == "t-test" else _fisher(diffs, n, seed)
     if math.isnan(p_value):
         raise SignificanceError(f"{test} gave no p-value for {metric}")
     return SignificanceResult(
@@ -204,7 +223,7 @@ def compare(
         p_value=p_value,
         threshold=threshold,
         significant=p_value < threshold,
-        delta=float(x.mean() - y.mean()),
+        delta=float(diffs.mean()),
         n=x.size,
         missing_in_system=missing_in_system,
         missing_in_baseline=missing_in_baseline,
