@@ -1,5 +1,6 @@
 # The two entry points a newcomer needs:
-#   make demo   set up .venv (once) and build + search the demo index
+#   make demo   set up .venv (once); build plain and xQG demo indexes, search both with
+#               Pyserini, write a comparison report
 #   make test   set up .venv (once) and run lint + the whole test suite
 # Every step is idempotent: a stamp file records what is installed, and a second
 # run reinstalls nothing unless setup.cfg or pyproject.toml changed.
@@ -10,10 +11,20 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 TORCH  ?= torch==2.13.0
 
-DEMO_INDEX  ?= indexes/xqg-demo-e5-small
-DEMO_TOPICS ?= runs/demo-ja.tsv
-DEMO_RUN    ?= runs/demo-ja.trec
-DEMO_QUESTION ?= 富士山の標高は何メートルですか？
+# The demo: plain and xQG indexes of xqg-demo, searched with Pyserini, compared.
+DEMO_DATASET  ?= xqg-demo/dev
+DEMO_INDEX    ?= indexes/xqg-demo-e5-small
+DEMO_QPL      ?= 1
+DEMO_XQG      ?= indexes/xqg-demo-e5-small-xqg$(DEMO_QPL)
+DEMO_QUESTIONS = xqg_pyserini/resources/xqg_demo/generated_queries.jsonl.gz
+DEMO_TOPICS   ?= runs/xqg-demo-dev-topics
+DEMO_RUNS     ?= runs/xqg-demo-dev
+DEMO_REPORT   ?= reports/xqg-demo-dev
+E5             = $$($(PY) -m xqg_pyserini.models.e5_small)
+# Pyserini's search CLI with the flags the e5 preset was indexed with
+SEARCH = $(PY) -m pyserini.search.faiss --topics $(DEMO_TOPICS)/topics.all.tsv \
+  --topics-format default --encoder "$(E5)" --encoder-class auto --pooling mean \
+  --l2-norm --query-prefix "query:" --device cpu --hits 100 --batch-size 64 --threads 2
 
 .PHONY: setup demo test lint clean-venv
 
@@ -38,14 +49,18 @@ $(VENV)/.installed: setup.cfg pyproject.toml tools/requirements-demo.txt $(VENV)
 
 demo: setup
 	$(PY) -m xqg_pyserini.index --output $(DEMO_INDEX)
-	@mkdir -p $(dir $(DEMO_TOPICS))
-	@printf 'ja-demo\t%s\n' "$(DEMO_QUESTION)" > $(DEMO_TOPICS)
-	$(PY) -m pyserini.search.faiss --index $(DEMO_INDEX) \
-	  --topics $(DEMO_TOPICS) --topics-format default \
-	  --encoder "$$($(PY) -m xqg_pyserini.models.e5_small)" --encoder-class auto \
-	  --pooling mean --l2-norm --query-prefix "query:" \
-	  --device cpu --hits 5 --output $(DEMO_RUN)
-	$(PY) -m xqg_pyserini.show --run $(DEMO_RUN) --topics $(DEMO_TOPICS)
+	$(PY) -m xqg_pyserini.index --output $(DEMO_XQG) --generated-queries $(DEMO_QUESTIONS) \
+	  --queries-per-language $(DEMO_QPL) --passage-vectors-from $(DEMO_INDEX)
+	$(PY) -m xqg_pyserini.data export topics --dataset $(DEMO_DATASET) \
+	  --output $(DEMO_TOPICS) --overwrite
+	@mkdir -p $(DEMO_RUNS)
+	$(SEARCH) --index $(DEMO_INDEX) --output $(DEMO_RUNS)/plain.trec
+	$(SEARCH) --index $(DEMO_XQG) --output $(DEMO_RUNS)/xqg.trec
+	$(PY) -m xqg_pyserini.eval --dataset $(DEMO_DATASET) --baseline plain \
+	  --runs plain=$(DEMO_RUNS)/plain.trec xqg=$(DEMO_RUNS)/xqg.trec \
+	  --output $(DEMO_REPORT) --overwrite
+	@echo "report: $(DEMO_REPORT)/report.md (also report.tex, report.json);" \
+	  "plots: $(DEMO_REPORT)/delta_R2kt.png, $(DEMO_REPORT)/delta_R5kt.png"
 
 lint: setup
 	$(VENV)/bin/ruff check xqg_pyserini tests tools benchmarks

@@ -4,7 +4,8 @@ With no arguments it indexes the bundled ``xqg-demo`` collection (5,500 English
 passages) with the multilingual-e5-small preset. The output directory holds ``index`` and
 ``docid`` (what Pyserini's FaissSearcher reads) and ``metadata.json``.
 With ``--generated-queries`` the passage vectors are augmented with the
-generated questions (xQG; see docs/augmentation.md). A killed build resumes
+generated questions (xQG; see docs/augmentation.md); ``--passage-vectors-from``
+then reads e(p) from a plain index instead of encoding the passages again. A killed build resumes
 from its last checkpoint when run again; ``--shard-id/--shard-num`` build one
 round-robin shard, and ``python -m xqg_pyserini.merge`` joins the shards
 (docs/formats.md, "Resuming" and "Sharding and merging").
@@ -27,7 +28,6 @@ AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without i
 
 
 def build_parser() -> argparse.ArgumentParser:
-    presets = ", ".join(ENCODER_PRESETS)
     p = argparse.ArgumentParser(
         prog="python -m xqg_pyserini.index",
         description="Build a Pyserini FAISS index (index + docid + metadata.json) "
@@ -48,53 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         '{"docid"|"id", "title", "text"} or Pyserini\'s {"id", "contents"}, or DPR\'s '
         f"TSV(.gz) with id/text/title columns (default: {DEFAULT_CORPUS}, the bundled collection)",
     )
-    p.add_argument(
-        "--encoder",
-        default=DEFAULT_ENCODER,
-        metavar="NAME_OR_DIR",
-        help=f"a preset ({presets}), a Hugging Face model directory or a hub "
-        f"name (default: {DEFAULT_ENCODER})",
-    )
-    p.add_argument(
-        "--pooling",
-        choices=POOLINGS,
-        default=None,
-        help="cls: last-layer [CLS] (xDR default); mean: masked mean "
-        "(default: the preset's, else cls)",
-    )
-    p.add_argument(
-        "--l2-norm",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="L2-normalise vectors (default: the preset's, else off)",
-    )
-    p.add_argument(
-        "--query-prefix",
-        default=None,
-        metavar="TEXT",
-        help="prefix for queries, joined with one space as in Pyserini "
-        "(default: the preset's, e.g. 'query:', else none); recorded for search",
-    )
-    p.add_argument(
-        "--passage-prefix",
-        default=None,
-        metavar="TEXT",
-        help="prefix for passages (default: the preset's, e.g. 'passage:', else none)",
-    )
-    p.add_argument(
-        "--query-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="query tokens kept (default: the preset's, else 32); recorded for search",
-    )
-    p.add_argument(
-        "--passage-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="passage tokens kept, title included (default: the preset's, else 128)",
-    )
+    add_encoder_arguments(p)
     _add_augment_arguments(p)
     p.add_argument(
         "--output",
@@ -163,14 +117,60 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
+def add_encoder_arguments(p: argparse.ArgumentParser) -> None:
+    """``--encoder`` and the settings that go with it (shared with ``xqg_pyserini.ablation``)."""
+    presets = ", ".join(ENCODER_PRESETS)
     p.add_argument(
-        "--generated-queries",
-        nargs="+",
-        metavar="PATH",
-        help="xQG: augment each passage vector with its generated questions, read from these "
-        "JSONL(.gz) files, directories or glob patterns (default: none, a plain index)",
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        metavar="NAME_OR_DIR",
+        help=f"a preset ({presets}), a Hugging Face model directory or a hub "
+        f"name (default: {DEFAULT_ENCODER})",
     )
+    p.add_argument(
+        "--pooling",
+        choices=POOLINGS,
+        default=None,
+        help="cls: last-layer [CLS] (xDR default); mean: masked mean "
+        "(default: the preset's, else cls)",
+    )
+    p.add_argument(
+        "--l2-norm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="L2-normalise vectors (default: the preset's, else off)",
+    )
+    p.add_argument(
+        "--query-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for queries, joined with one space as in Pyserini "
+        "(default: the preset's, e.g. 'query:', else none); recorded for search",
+    )
+    p.add_argument(
+        "--passage-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for passages (default: the preset's, e.g. 'passage:', else none)",
+    )
+    p.add_argument(
+        "--query-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="query tokens kept (default: the preset's, else 32); recorded for search",
+    )
+    p.add_argument(
+        "--passage-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="passage tokens kept, title included (default: the preset's, else 128)",
+    )
+
+
+def add_mixing_arguments(p: argparse.ArgumentParser) -> None:
+    """``--alpha``, ``--augment`` and ``--languages`` (shared with ``xqg_pyserini.ablation``)."""
     p.add_argument(
         "--alpha",
         type=float,
@@ -191,12 +191,33 @@ def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
         metavar="LANG",
         help=f"use the questions of these languages only (default: {' '.join(XOR_LANGUAGES)})",
     )
+
+
+def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--generated-queries",
+        nargs="+",
+        metavar="PATH",
+        help="xQG: augment each passage vector with its generated questions, read from these "
+        "JSONL(.gz) files, directories or glob patterns (default: none, a plain index)",
+    )
+    add_mixing_arguments(p)
     p.add_argument(
         "--queries-per-language",
         type=int,
         default=None,
         metavar="N",
         help="use the first N questions of each language (default: all)",
+    )
+    p.add_argument(
+        "--passage-vectors-from",
+        type=Path,
+        default=None,
+        metavar="PLAIN_INDEX_DIR",
+        help="read e(p) from this plain index (built by xqg_pyserini.index from the same "
+        "corpus with the same encoder settings, Flat, whole corpus) instead of encoding the "
+        "passages again; only the questions are encoded; needs --generated-queries "
+        "(default: encode the passages)",
     )
 
 
@@ -210,11 +231,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.shard import Shard
-    from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
     from xqg_pyserini.indexes.cli_options import (
         augment_request,
+        encoder_settings,
+        passage_vectors_from,
         report_augmentation,
         storage_index_type,
     )
@@ -226,15 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.checkpoint_every is not None and args.checkpoint_every < 1:
             raise ValueError(f"--checkpoint-every must be at least 1, got {args.checkpoint_every}")
         shard = Shard(args.shard_id, args.shard_num)
-        settings = resolve_encoder(
-            args.encoder,
-            pooling=args.pooling,
-            l2_norm=args.l2_norm,
-            query_prefix=args.query_prefix,
-            passage_prefix=args.passage_prefix,
-            query_max_length=args.query_max_length,
-            passage_max_length=args.passage_max_length,
-        )
+        settings = encoder_settings(args)
         request = BuildRequest(
             corpus=open_corpus(args.corpus),
             encoder_name=args.encoder,
@@ -249,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             augment=augment_request(args),
             shard=shard,
             checkpoint_every=args.checkpoint_every,
+            passage_vectors_from=passage_vectors_from(args),
         )
         if not args.overwrite and is_up_to_date(request):
             print(f"{args.output} is up to date (same corpus and settings); nothing to do")

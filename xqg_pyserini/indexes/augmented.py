@@ -6,13 +6,15 @@ enters the index's ``build_key``. :func:`encode_augmented` runs the ordinary
 chunked encoding (:func:`~xqg_pyserini.indexes.builder.encode_corpus`) with a
 hook that joins each chunk with its questions
 (:class:`~xqg_pyserini.data.generated_join.GeneratedJoin`) and mixes them in
-(:class:`~xqg_pyserini.encoders.augment.PassageAugmenter`).
+(:class:`~xqg_pyserini.encoders.augment.PassageAugmenter`). With
+``request.passage_vectors_from`` e(p) is read from that plain index
+(:class:`~xqg_pyserini.indexes.stored_vectors.StoredVectors`) rather than encoded.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from xqg_pyserini.indexes.checkpoint import Checkpoint, Resumed
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["AugmentRequest", "encode_augmented", "question_batch_size"]
+__all__ = ["AugmentRequest", "encode_augmented", "passage_vectors_record", "question_batch_size"]
 
 
 def _file_identity(path: Path) -> dict[str, Any]:
@@ -100,6 +102,7 @@ def encode_augmented(
     if resumed is not None and "augment_summary" in resumed.state:
         augmenter.summary = AugmentSummary(**resumed.state["augment_summary"])
     corpus = request.corpus
+    passage_vectors = _stored_passage_vectors(request.passage_vectors_from, encoder.dimension)
     with GeneratedJoin(augment.generated, request.output) as join:
 
         def hook(passed: list[Passage], chunk: list[Passage], vectors: np.ndarray) -> np.ndarray:
@@ -125,6 +128,7 @@ def encode_augmented(
             shard=request.shard,
             skip=resumed.passages if resumed is not None else 0,
             sink=sink,
+            passage_vectors=passage_vectors,
         )
         join.finish(lambda doc_id: bool(corpus.lookup([doc_id])))
     return {
@@ -132,4 +136,29 @@ def encode_augmented(
         "generated_queries": [str(path) for path in augment.generated],
         "join": join.mode,
         "summary": augmenter.summary.to_dict(),
+        "passage_vectors": passage_vectors_record(request.passage_vectors_from),
     }
+
+
+def passage_vectors_record(directory: Path | None) -> dict[str, str]:
+    """Where e(p) came from, for ``metadata.json``'s augmentation record."""
+    if directory is None:
+        return {"source": "encoded"}
+    return {"source": "index", "index": str(Path(directory).resolve())}
+
+
+def _stored_passage_vectors(
+    directory: Path | None, dimension: int
+) -> Callable[[list[Passage]], np.ndarray] | None:
+    """A reader of e(p) from the plain index ``directory``, or None to encode them."""
+    if directory is None:
+        return None
+    from xqg_pyserini.indexes.stored_vectors import PlainIndexMismatchError, StoredVectors
+
+    stored = StoredVectors(directory)
+    if stored.dimension != dimension:
+        raise PlainIndexMismatchError(
+            f"--passage-vectors-from {directory}: vectors of dimension {stored.dimension} "
+            f"but the encoder gives {dimension}"
+        )
+    return lambda chunk: stored.take([p.doc_id for p in chunk])

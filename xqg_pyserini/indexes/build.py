@@ -5,7 +5,10 @@ With ``augment`` set, passage vectors are xQG-augmented with generated questions
 ``shard`` set, only that shard's passages (:mod:`xqg_pyserini.data.shard`).
 The build holds :func:`~xqg_pyserini.atomic.build_lock` on the output and
 checkpoints each chunk (:mod:`xqg_pyserini.indexes.checkpoint`), so a killed
-build resumes where it stopped.
+build resumes where it stopped. With ``passage_vectors_from`` an augmented
+build reads e(p) from a plain index of the same corpus and encoder
+(:mod:`xqg_pyserini.indexes.stored_vectors`) and encodes only the questions;
+the vectors, hence the build key, are the same as without it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class BuildRequest:
     augment: AugmentRequest | None = None
     shard: Shard = Shard()
     checkpoint_every: int | None = None  # passages per chunk and checkpoint; None: the default
+    passage_vectors_from: Path | None = None  # a plain index holding e(p); not in build_key
 
     def shard_record(self) -> dict[str, int] | None:
         """The shard for ``metadata.json``, None for a whole-corpus index."""
@@ -112,6 +116,12 @@ def _build(request: BuildRequest) -> IndexMetadata:
     from xqg_pyserini.indexes.checkpoint import Checkpoint
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
+    if request.passage_vectors_from is not None:
+        from xqg_pyserini.indexes.stored_vectors import check_plain_index
+
+        if request.augment is None:
+            raise XqgError("--passage-vectors-from needs --generated-queries")
+        check_plain_index(request.passage_vectors_from, request)
     encoder = TransformerEncoder(request.settings, device=request.device, dtype=request.dtype)
     writer = FaissIndexWriter(
         request.output,

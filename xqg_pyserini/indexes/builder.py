@@ -6,7 +6,9 @@ batch pads little, then added back in corpus order, so the index order (and
 augmentation, see :mod:`xqg_pyserini.indexes.augmented`) may change a chunk's
 vectors before they are written; it also sees the passages that go by without
 being encoded (other shards', or those a resumed build already has), so a join
-that follows the corpus stays in step.
+that follows the corpus stays in step. ``passage_vectors`` may supply e(p)
+instead of the encoder (``--passage-vectors-from``, see
+:mod:`xqg_pyserini.indexes.stored_vectors`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from xqg_pyserini.encoders.transformer import TransformerEncoder
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["ChunkHook", "ChunkSink", "encode_corpus", "encode_sorted"]
+__all__ = [
+    "ChunkHook",
+    "ChunkSink",
+    "PassageVectors",
+    "corpus_windows",
+    "encode_corpus",
+    "encode_sorted",
+]
 
 WHOLE = Shard()  # the whole corpus
 CHUNK_BATCHES = 64  # default batches per sorted chunk: bounds memory, keeps padding low
@@ -35,8 +44,11 @@ order; ``chunk`` the ones of them encoded (possibly none), in the same order."""
 ChunkSink = Callable[[list[str], np.ndarray], None]
 """``(docids, vectors (n, dim) float32)``: called after each chunk is written (checkpoints)."""
 
+PassageVectors = Callable[[list[Passage]], np.ndarray]
+"""``(chunk) -> e(p) (n, dim) float32``: where passage vectors come from instead of encoding."""
 
-def _windows(
+
+def corpus_windows(
     passages: Iterable[Passage], size: int, shard: Shard, skip: int
 ) -> Iterator[tuple[list[Passage], list[Passage]]]:
     """(passed, chunk) pairs: chunks of ``size`` of this shard's passages after the first ``skip``.
@@ -92,13 +104,15 @@ def encode_corpus(
     shard: Shard = WHOLE,
     skip: int = 0,
     sink: ChunkSink | None = None,
+    passage_vectors: PassageVectors | None = None,
 ) -> int:
     """Encode this shard's passages, after the first ``skip``, into ``writer``.
 
     Returns the number of the shard's passages (``skip`` included). ``total`` is
     the corpus size (progress bar only). ``chunk_size`` is passages per chunk
     (default ``batch_size * CHUNK_BATCHES``); ``chunk_hook`` may change each
-    chunk's vectors; ``sink`` is called with each chunk once written.
+    chunk's vectors; ``sink`` is called with each chunk once written;
+    ``passage_vectors``, when given, supplies each chunk's e(p) instead of ``encoder``.
 
     Raises
     ------
@@ -110,8 +124,10 @@ def encode_corpus(
     size = chunk_size or batch_size * CHUNK_BATCHES
     done = skip
     with tqdm(total=shard.size(total), initial=skip, unit="passage", desc="encoding") as progress:
-        for passed, chunk in _windows(passages, size, shard, skip):
-            if chunk:
+        for passed, chunk in corpus_windows(passages, size, shard, skip):
+            if chunk and passage_vectors is not None:
+                vectors = passage_vectors(chunk)
+            elif chunk:
                 vectors = encode_sorted(encoder, chunk, batch_size)
             else:
                 vectors = np.empty((0, encoder.dimension), dtype=np.float32)

@@ -7,18 +7,51 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from xqg_pyserini.indexes.augmented import AugmentRequest
 
-__all__ = ["AUGMENT_FLAGS", "augment_request", "report_augmentation", "storage_index_type"]
+if TYPE_CHECKING:
+    from xqg_pyserini.encoders.settings import EncoderSettings
+
+__all__ = [
+    "AUGMENT_FLAGS",
+    "augment_request",
+    "encoder_settings",
+    "passage_vectors_from",
+    "report_augmentation",
+    "storage_index_type",
+]
 
 AUGMENT_FLAGS = {  # dest -> flag: the options that need --generated-queries
     "alpha": "--alpha",
     "augment": "--augment",
     "languages": "--languages",
     "queries_per_language": "--queries-per-language",
+    "passage_vectors_from": "--passage-vectors-from",
 }
+
+
+def encoder_settings(args: argparse.Namespace) -> EncoderSettings:
+    """The encoder settings of ``--encoder`` and its options (see ``add_encoder_arguments``)."""
+    from xqg_pyserini.encoders.settings import resolve_encoder
+
+    return resolve_encoder(
+        args.encoder,
+        pooling=args.pooling,
+        l2_norm=args.l2_norm,
+        query_prefix=args.query_prefix,
+        passage_prefix=args.passage_prefix,
+        query_max_length=args.query_max_length,
+        passage_max_length=args.passage_max_length,
+    )
+
+
+def passage_vectors_from(args: argparse.Namespace) -> Path | None:
+    """``--passage-vectors-from`` as a path (a string when it came from ``--config``)."""
+    value = getattr(args, "passage_vectors_from", None)
+    return None if value is None else Path(value)
 
 
 def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
