@@ -7,6 +7,7 @@ the 120 hand-written ones and the gold passages of their 14 dev questions.
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -88,3 +89,64 @@ def test_pyserini_search_cli_over_our_index(demo_index: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr[-2000:]
     first = run.read_text().splitlines()[0].split()
     assert first[:4] == ["ja-demo", "Q0", FUJI, "1"]
+
+
+def write_generated_head(path: Path, doc_ids: set[str]) -> Path:
+    """The bundled stand-in generated questions of these passages only."""
+    import gzip
+
+    from xqg_pyserini.datasets.xqg_demo import GENERATED_FILE, directory
+
+    with gzip.open(directory() / GENERATED_FILE, "rt", encoding="utf-8") as lines:
+        kept = [line for line in lines if json.loads(line)["docid"] in doc_ids]
+    path.write_text("".join(kept), "utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_the_demo_story_plain_vs_xqg(
+    demo_index: Path, e5_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` in small: xQG index from the plain one, both searched by Pyserini, compared."""
+    from xqg_pyserini.eval.__main__ import main as evaluate
+
+    monkeypatch.setenv("XQG_PYSERINI_CACHE", str(e5_model_dir.parents[1]))
+    head = demo_index.parents[1] / "head.jsonl"
+    doc_ids = {json.loads(line)["docid"] for line in head.read_text("utf-8").splitlines()}
+    generated = write_generated_head(tmp_path / "generated.jsonl", doc_ids)
+    xqg = tmp_path / "xqg-index"
+    argv = ["--corpus", str(head), "--output", str(xqg), "--generated-queries", str(generated)]
+    argv += ["--queries-per-language", "1", "--passage-vectors-from", str(demo_index)]
+    assert main(argv) == 0
+    assert read_metadata(xqg).augmentation["summary"]["questions_per_language"] == dict.fromkeys(
+        ["ar", "bn", "fi", "ja", "ko", "ru", "te"], 300
+    )
+    import ir_datasets
+
+    dev = ir_datasets.load("xqg-demo/dev")
+    topics = tmp_path / "topics.tsv"
+    topics.write_text(
+        "".join(
+            f"{q.query_id}\t{q.text}\n" for q in dev.queries_iter() if q.query_id in HANDWRITTEN
+        ),
+        "utf-8",
+    )
+    settings = read_metadata(demo_index).encoder_settings()
+    runs = {}
+    for name, index in (("plain", demo_index), ("xqg", xqg)):
+        runs[name] = tmp_path / f"{name}.trec"
+        command = pyserini_search_command(index, settings, str(topics), str(runs[name]), hits=20)
+        result = subprocess.run(
+            [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    report = tmp_path / "report"
+    specs = [f"{name}={path}" for name, path in runs.items()]
+    argv = ["--dataset", "xqg-demo/dev", "--runs", *specs, "--permutations", "200"]
+    assert evaluate([*argv, "--output", str(report)]) == 0
+    record = json.loads((report / "report.json").read_text("utf-8"))
+    assert sum(record["questions"].values()) == 14
+    assert len(record["missing_questions"]["runs"]["plain"]) == 350 - 14
+    assert record["runs"]["plain"]["R@2kt"]["avg"] >= 50  # most hand-written ones are found
+    assert set(record["significance"]["results"]) == {"xqg"}
+    assert (report / "delta_R2kt.png").is_file()

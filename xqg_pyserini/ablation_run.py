@@ -38,11 +38,11 @@ def default_generated_queries(corpus: str) -> list[str]:
     XqgError
         For any other corpus, which has no default.
     """
-    from xqg_pyserini.datasets.xqg_demo import NAME, directory
+    from xqg_pyserini.datasets.xqg_demo import GENERATED_FILE, NAME, directory
 
     if corpus != NAME:
         raise XqgError(f"--generated-queries is required with --corpus {corpus}")
-    return [str(directory() / "generated_queries.jsonl.gz")]
+    return [str(directory() / GENERATED_FILE)]
 
 
 def spec_from_args(args: argparse.Namespace, command: tuple[str, ...]) -> AblationIndexes:

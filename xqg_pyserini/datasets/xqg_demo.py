@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CORPUS_FILE",
     "DATASET_IDS",
+    "GENERATED_FILE",
     "NAME",
     "QRELS_FILES",
     "QUERY_FILES",
@@ -38,6 +39,8 @@ __all__ = [
 
 NAME = "xqg-demo"
 CORPUS_FILE = "psgs_w100.tsv.gz"
+#: Stand-in generated questions, 5 per language per passage (not an ir_datasets part).
+GENERATED_FILE = "generated_queries.jsonl.gz"
 QUERY_FILES = {"train": "xor_train_retrieve.jsonl", "dev": "xor_dev_retrieve.jsonl"}
 QRELS_FILES = {"train": "qrels.train.tsv", "dev": "qrels.dev.tsv"}
 QRELS_DEFS = {1: "gold passage: it answers the question"}
