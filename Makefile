@@ -14,7 +14,7 @@ TORCH  ?= torch==2.13.0
 # The demo: plain and xQG indexes of xqg-demo, searched with Pyserini, compared.
 DEMO_DATASET  ?= xqg-demo/dev
 DEMO_INDEX    ?= indexes/xqg-demo-e5-small
-DEMO_QPL      ?= 1
+DEMO_QPL      ?= 3
 DEMO_XQG      ?= indexes/xqg-demo-e5-small-xqg$(DEMO_QPL)
 DEMO_QUESTIONS = xqg_pyserini/resources/xqg_demo/generated_queries.jsonl.gz
 DEMO_TOPICS   ?= runs/xqg-demo-dev-topics

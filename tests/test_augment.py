@@ -408,3 +408,24 @@ def test_plain_index_equals_pyserini_encode(
     their_vectors, their_ids = read_index(theirs)
     assert our_ids == their_ids == [str(i) for i in range(1, 13)]
     assert np.abs(our_vectors - their_vectors).max() < 1e-5
+
+
+def test_question_batches_fill_a_token_budget(tiny_bert: Path) -> None:
+    from xqg_pyserini.encoders.augment import encode_query_batches
+    from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    encoder = TransformerEncoder(EncoderSettings(model=str(tiny_bert), query_max_length=16))
+    rng = random.Random(3)
+    words = ["capital", "river", "Tokyo", "Helsinki", "population", "mountain", "when"]
+    queries = [" ".join(rng.choices(words, k=rng.randint(1, 20))) for _ in range(60)]
+    lengths = encoder.query_lengths(queries)
+    assert max(lengths) == 16  # cut at query_max_length, as encoded
+    batches = list(encode_query_batches(encoder, queries, token_budget=48))
+    assert sorted(i for rows, _ in batches for i in rows) == list(range(60))
+    for rows, vectors in batches:
+        assert max(lengths[i] for i in rows) * len(rows) <= 48 or len(rows) == 1
+        alone = encoder.encode_queries([queries[i] for i in rows[:1]])
+        assert np.allclose(vectors[0], alone[0], atol=1e-5)
+    # full batches: a short query waits for others rather than going alone
+    assert len(batches) < 60 / 2

@@ -19,7 +19,7 @@ accumulators at once, so memory is bounded by the chunk, never by the corpus.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "AugmentSettings",
     "AugmentSummary",
     "PassageAugmenter",
+    "encode_query_batches",
     "mix",
     "select_questions",
 ]
@@ -159,6 +160,29 @@ def mix(
     return out.astype(np.float32)
 
 
+def encode_query_batches(
+    encoder: TransformerEncoder, queries: Sequence[str], token_budget: int
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """Encode ``queries`` in batches sorted by token count; yields ``(positions, vectors)``.
+
+    Each batch holds as many queries as fit ``token_budget`` padded tokens (its
+    longest query's tokens times its size; at least one query), so short
+    generated questions fill a batch as a passage batch is filled, instead of a
+    fixed count sized for the longest possible query.
+    """
+    lengths = encoder.query_lengths(queries)
+    order = sorted(range(len(queries)), key=lengths.__getitem__)
+    start = 0
+    while start < len(order):
+        end = start + 1
+        # ascending lengths: the query at ``end`` would be the batch's longest
+        while end < len(order) and lengths[order[end]] * (end + 1 - start) <= token_budget:
+            end += 1
+        rows = order[start:end]
+        yield rows, encoder.encode_queries([queries[i] for i in rows])
+        start = end
+
+
 class PassageAugmenter:
     """Augments chunks of passage vectors with their generated questions.
 
@@ -169,16 +193,16 @@ class PassageAugmenter:
         :meth:`~TransformerEncoder.encode_queries`.
     settings
         Alpha, method, languages and cap.
-    batch_size
-        Questions per encoder batch.
+    token_budget
+        Padded tokens per question batch (see :func:`encode_query_batches`).
     """
 
     def __init__(
-        self, encoder: TransformerEncoder, settings: AugmentSettings, batch_size: int
+        self, encoder: TransformerEncoder, settings: AugmentSettings, token_budget: int
     ) -> None:
         self.encoder = encoder
         self.settings = settings
-        self.batch_size = batch_size
+        self.token_budget = token_budget
         self.summary = AugmentSummary()
 
     def augment(
@@ -198,12 +222,10 @@ class PassageAugmenter:
         return mix(vectors, self._fold(per_passage), counts, self.settings)
 
     def _fold(self, per_passage: list[list[str]]) -> np.ndarray:
-        """SUM_i e(q_i) per passage, float64 (n, dim), one length-sorted batch at a time."""
-        pairs = [(row, q) for row, questions in enumerate(per_passage) for q in questions]
-        pairs.sort(key=lambda pair: len(pair[1]))
+        """SUM_i e(q_i) per passage, float64 (n, dim), one token-budgeted batch at a time."""
+        owners = [row for row, questions in enumerate(per_passage) for _ in questions]
+        flat = [q for questions in per_passage for q in questions]
         sums = np.zeros((len(per_passage), self.encoder.dimension), dtype=np.float64)
-        for start in range(0, len(pairs), self.batch_size):
-            batch = pairs[start : start + self.batch_size]
-            vectors = self.encoder.encode_queries([q for _, q in batch])
-            np.add.at(sums, [row for row, _ in batch], vectors)
+        for positions, vectors in encode_query_batches(self.encoder, flat, self.token_budget):
+            np.add.at(sums, [owners[i] for i in positions], vectors)
         return sums

@@ -16,6 +16,7 @@ from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError,
 __all__ = ["DTYPES", "TransformerEncoder", "passage_input"]
 
 DTYPES = ("float32", "float16", "bfloat16")
+_LENGTH_SLICE = 1024  # queries tokenised at once to count their tokens
 
 
 def passage_input(title: str | None, text: str) -> str:
@@ -59,6 +60,26 @@ class TransformerEncoder:
         """Encode one batch of queries; float32 array of shape (n, dim)."""
         texts = [join_prefix(self.settings.query_prefix, q) for q in queries]
         return self._encode_batch(texts, self.settings.query_max_length)
+
+    def query_lengths(self, queries: Sequence[str]) -> list[int]:
+        """Tokens of each query as :meth:`encode_queries` reads it (prefix, specials, cut)."""
+        lengths: list[int] = []
+        # slices: a fast tokenizer keeps a few KB of offsets and tokens per text until
+        # its output is dropped, which for a chunk's 100k+ questions would be GBs
+        for start in range(0, len(queries), _LENGTH_SLICE):
+            texts = [
+                join_prefix(self.settings.query_prefix, q)
+                for q in queries[start : start + _LENGTH_SLICE]
+            ]
+            ids = self.tokenizer(
+                texts,
+                max_length=self.settings.query_max_length,
+                truncation=True,
+                return_attention_mask=False,
+                return_token_type_ids=False,
+            )["input_ids"]
+            lengths += map(len, ids)
+        return lengths
 
     def encode_passages(
         self, texts: Sequence[str], titles: Sequence[str | None] | None = None

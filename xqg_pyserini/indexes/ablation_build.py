@@ -35,7 +35,7 @@ from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.indexes.augmented import (
     AugmentRequest,
     passage_vectors_record,
-    question_batch_size,
+    question_token_budget,
 )
 from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
 from xqg_pyserini.indexes.metadata import IndexMetadata, read_metadata
@@ -122,14 +122,16 @@ def rank_sums(
     queries: Sequence[Queries | None],
     languages: Sequence[str],
     max_rank: int,
-    batch_size: int,
+    token_budget: int,
 ) -> np.ndarray:
     """SUM of e(q) by rank within the language: float64 ``(max_rank, len(queries), dim)``.
 
     Entry ``[r, i]`` sums the vectors of passage i's (r+1)-th question of every
-    language in ``languages``; each question is encoded once, in length-sorted
-    batches of ``batch_size``.
+    language in ``languages``; each question is encoded once, in batches of
+    ``token_budget`` padded tokens (:func:`encode_query_batches`).
     """
+    from xqg_pyserini.encoders.augment import encode_query_batches
+
     wanted = set(languages)
     triples = [
         (rank, row, question)
@@ -139,12 +141,12 @@ def rank_sums(
         if lang in wanted
         for rank, question in enumerate(questions[:max_rank])
     ]
-    triples.sort(key=lambda triple: len(triple[2]))
     sums = np.zeros((max_rank, len(queries), encoder.dimension), dtype=np.float64)
-    for start in range(0, len(triples), batch_size):
-        batch = triples[start : start + batch_size]
-        vectors = encoder.encode_queries([q for _, _, q in batch])
-        np.add.at(sums, ([r for r, _, _ in batch], [i for _, i, _ in batch]), vectors)
+    texts = [question for _, _, question in triples]
+    for positions, vectors in encode_query_batches(encoder, texts, token_budget):
+        ranks = [triples[i][0] for i in positions]
+        rows = [triples[i][1] for i in positions]
+        np.add.at(sums, (ranks, rows), vectors)
     return sums
 
 
@@ -251,7 +253,7 @@ def _one_pass(
     from xqg_pyserini.indexes.builder import WHOLE, corpus_windows
 
     max_rank = max(t.settings.queries_per_language or 0 for t in targets)
-    batch = question_batch_size(spec.settings, spec.batch_size)
+    budget = question_token_budget(spec.settings, spec.batch_size)
     corpus = spec.corpus
     names = ", ".join(t.request.output.name for t in targets)
     with (
@@ -264,7 +266,7 @@ def _one_pass(
             queries = join.take(docids)
             e = stored.take(docids)
             cumulative = np.cumsum(
-                rank_sums(encoder, queries, spec.augment.languages, max_rank, batch), axis=0
+                rank_sums(encoder, queries, spec.augment.languages, max_rank, budget), axis=0
             )
             for target in targets:
                 target.add(docids, e, cumulative, queries)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from xqg_pyserini.indexes.checkpoint import Checkpoint, Resumed
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["AugmentRequest", "encode_augmented", "passage_vectors_record", "question_batch_size"]
+__all__ = ["AugmentRequest", "encode_augmented", "passage_vectors_record", "question_token_budget"]
 
 
 def _file_identity(path: Path) -> dict[str, Any]:
@@ -68,9 +68,9 @@ class AugmentRequest:
         return {**self.settings.to_dict(), "generated_queries": files}
 
 
-def question_batch_size(settings: EncoderSettings, batch_size: int) -> int:
-    """Questions per batch: as many tokens as a batch of ``batch_size`` passages."""
-    return max(1, batch_size * settings.passage_max_length // settings.query_max_length)
+def question_token_budget(settings: EncoderSettings, batch_size: int) -> int:
+    """Padded tokens per question batch: those of a full batch of ``batch_size`` passages."""
+    return max(1, batch_size * settings.passage_max_length)
 
 
 def encode_augmented(
@@ -97,8 +97,8 @@ def encode_augmented(
     augment = request.augment
     if augment is None:
         raise ValueError("encode_augmented needs a request with augment set")
-    batch = question_batch_size(request.settings, request.batch_size)
-    augmenter = PassageAugmenter(encoder, augment.settings, batch)
+    budget = question_token_budget(request.settings, request.batch_size)
+    augmenter = PassageAugmenter(encoder, augment.settings, budget)
     if resumed is not None and "augment_summary" in resumed.state:
         augmenter.summary = AugmentSummary(**resumed.state["augment_summary"])
     corpus = request.corpus

@@ -1,0 +1,262 @@
+"""``python -m benchmarks.run``: every benchmark in one run; a table and ``results.json``.
+
+``--quick`` (a few minutes on 2 cores, the CI smoke test) runs every section
+with a tiny random encoder and small sizes; its figures exercise the harness
+and are not the documented ones. The full run uses the
+real multilingual-e5-small for the build and augmentation comparisons
+(24 minutes on a shared 2-core machine).
+Speed is never asserted: the targets are reported as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shlex
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import PYTHON, Figure, machine_facts, run_child
+
+__all__ = ["MODES", "Mode", "main"]
+
+DEFAULT_OUTPUT = Path("benchmarks/results")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Sizes and repetitions of one run."""
+
+    encoder: str  # "e5" or "tiny"
+    plain_sizes: tuple[int, int]
+    augmented_sizes: tuple[int, int]
+    build_repetitions: int
+    memory_sizes: tuple[int, ...]
+    search_repetitions: int
+    eval_repetitions: int
+    gen_passages: int
+    gen_languages: tuple[str, ...]
+    gen_max_length: int
+    gen_repetitions: int
+
+
+MODES = {
+    "full": Mode(
+        encoder="e5",
+        plain_sizes=(32, 320),
+        augmented_sizes=(16, 80),
+        build_repetitions=2,
+        memory_sizes=(1_000, 2_000, 5_000),
+        search_repetitions=4,
+        eval_repetitions=1,
+        gen_passages=1,
+        gen_languages=("ar", "bn", "fi", "ja", "ko", "ru", "te"),
+        gen_max_length=32,
+        gen_repetitions=1,
+    ),
+    "quick": Mode("tiny", (100, 1000), (20, 200), 1, (200, 600), 1, 1, 1, ("ja", "te"), 8, 1),
+}
+
+
+def _table(figures: list[Figure]) -> str:
+    rows = [("section", "figure", "value", "unit", "ratio", "target", "status")]
+    for f in figures:
+        status = "" if f.met is None else ("met" if f.met else "MISSED")
+        ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
+        rows.append((f.section, f.name, f"{f.value:.4g}", f.unit, ratio, f.target or "", status))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows)
+
+
+def _markdown(figures: list[Figure]) -> str:
+    lines = [
+        "| section | figure | value | unit | ratio | target | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        status = "" if f.met is None else ("met" if f.met else "**missed**")
+        ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
+        note = f" ({f.note})" if f.note else ""
+        cells = [f.section, f.name + note, f"{f.value:.4g}", f.unit, ratio, f.target or "", status]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _search(work: Path, mode: Mode, demo: Any, log: Path) -> tuple[list[Figure], dict[str, Any]]:
+    largest = max(mode.memory_sizes)
+    queries = work / "queries.txt"
+    queries.write_text("\n".join(demo.dev_questions) + "\n", "utf-8")
+    out = work / "search.json"
+    command = [
+        PYTHON,
+        "-m",
+        "benchmarks.search",
+        "--plain",
+        str(work / f"ix-syn-{largest}-plain"),
+        "--xqg",
+        str(work / f"ix-syn-{largest}-xqg"),
+        "--queries",
+        str(queries),
+        "--repetitions",
+        str(mode.search_repetitions),
+        "--output",
+        str(out),
+    ]
+    run_child(command, cwd=Path.cwd(), log=log)
+    r = json.loads(out.read_text())
+    s = "4 search"
+    qps_ratio = r["xqg"]["qps"] / r["plain"]["qps"]
+    lat_ratio = r["xqg"]["median_latency_s"] / r["plain"]["median_latency_s"]
+    shape = f"{r['plain']['vectors']} vectors, {len(demo.dev_questions)} queries, k=100"
+    figures = [
+        Figure(
+            "search.plain_qps",
+            f"plain index batch_search ({shape})",
+            r["plain"]["qps"],
+            "queries/s",
+            s,
+        ),
+        Figure("search.xqg_qps", "xQG index batch_search", r["xqg"]["qps"], "queries/s", s),
+        Figure(
+            "search.plain_latency",
+            "plain index median latency",
+            1000 * r["plain"]["median_latency_s"],
+            "ms",
+            s,
+        ),
+        Figure(
+            "search.xqg_latency",
+            "xQG index median latency",
+            1000 * r["xqg"]["median_latency_s"],
+            "ms",
+            s,
+        ),
+        Figure(
+            "search.qps_ratio",
+            "queries/s, xQG / plain",
+            qps_ratio,
+            "x",
+            s,
+            ratio=qps_ratio,
+            target="1.0 +- 0.1",
+            met=abs(qps_ratio - 1) <= 0.1,
+        ),
+        Figure(
+            "search.latency_ratio",
+            "median latency, xQG / plain",
+            lat_ratio,
+            "x",
+            s,
+            ratio=lat_ratio,
+            target="1.0 +- 0.1",
+            met=abs(lat_ratio - 1) <= 0.1,
+        ),
+    ]
+    return figures, r
+
+
+def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
+    from benchmarks import builds, evaluation, generation, memory, models, projection
+    from benchmarks.corpora import load_demo
+
+    mode = MODES[mode_name]
+    log = output / "commands.log"
+    log.write_text("")
+    started = time.time()
+    demo = load_demo()
+    figures: list[Figure] = []
+    raw: dict[str, Any] = {}
+
+    def step(name: str) -> None:
+        print(f"[{time.time() - started:6.0f} s] {name}", file=sys.stderr, flush=True)
+
+    if mode.encoder == "e5":
+        spec = models.e5_small()
+    else:
+        spec = models.tiny_bert(work / "tiny-bert-32", hidden=32, passage_max_length=64)
+    tiny = models.tiny_bert(work / "tiny-bert-32", hidden=32, passage_max_length=64)
+    step(f"1-2 builds with {spec.name}")
+    plan = builds.BuildPlan(mode.plain_sizes, mode.augmented_sizes, mode.build_repetitions)
+    found, raw["builds"] = builds.measure_builds(work, spec, demo, plan, log)
+    figures += found
+    step("2 breakdown")
+    found, raw["breakdown"] = builds.breakdown(
+        work, spec, demo, mode.augmented_sizes[1], plan.batch_size
+    )
+    figures += found
+    step(f"3 memory with {tiny.name}: {mode.memory_sizes}")
+    found, raw["memory"] = memory.measure_memory(work, tiny, mode.memory_sizes, 64, log)
+    figures += found
+    step("4 search")
+    found, raw["search"] = _search(work, mode, demo, log)
+    figures += found
+    step("5 evaluation")
+    found, raw["evaluation"] = evaluation.measure_evaluation(demo, 2000, 100, mode.eval_repetitions)
+    figures += found
+    step("6 generation")
+    mt5 = models.mt5_small_shape(work / "mt5-small-shape")
+    found, raw["generation"] = generation.measure_generation(
+        mt5, demo, mode.gen_passages, mode.gen_languages, mode.gen_max_length, mode.gen_repetitions
+    )
+    figures += found
+    step("7 projection")
+    values = {f.key: f.value for f in figures}
+    per_record = (
+        demo.generated_bytes / len(demo.questions),
+        demo.generated_gz_bytes / len(demo.questions),
+    )
+    found, raw["projection"] = projection.project(values, per_record)
+    figures += found
+    step("done")
+    return {
+        "mode": mode_name,
+        "encoder": spec.name,
+        "memory_encoder": tiny.name,
+        "seconds": time.time() - started,
+        "machine": machine_facts(),
+        "command": shlex.join([PYTHON, "-m", "benchmarks.run", *sys.argv[1:]]),
+        "figures": [f.to_dict() for f in figures],
+        "raw": raw,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="small sizes and a tiny encoder (a few minutes)"
+    )
+    p.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help=f"results directory ({DEFAULT_OUTPUT})"
+    )
+    p.add_argument(
+        "--work-dir", type=Path, default=None, help="scratch directory (a temporary one)"
+    )
+    args = p.parse_args(argv)
+    args.output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xqg-bench-") as tmp:
+        work = args.work_dir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        result = run("quick" if args.quick else "full", args.output, work)
+    figures = [Figure(**f) for f in result["figures"]]
+    (args.output / "results.json").write_text(json.dumps(result, indent=2, default=str))
+    from benchmarks.projection import projection_markdown
+
+    tables = _markdown(figures) + "\n\n" + projection_markdown(result["raw"]["projection"])
+    (args.output / "results.md").write_text(tables + "\n")
+    print(_table(figures))
+    bad = [f.key for f in figures if not math.isfinite(f.value)]
+    if bad:
+        print(f"warning: figures that are not finite: {', '.join(bad)}", file=sys.stderr)
+    print(f"\nwrote {args.output / 'results.json'} ({result['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The benchmark harness: its helpers, and ``--quick`` end to end as a smoke test.
+
+Speed is never asserted (the machines are shared and noisy): only that the
+harness runs, writes its JSON, and that every figure is a finite number.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.common import Figure, Profiler, run_child, slope_rate
+from benchmarks.projection import index_types, project
+from benchmarks.run import _markdown, _table
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_slope_rate_removes_start_up() -> None:
+    # 10 s start-up, 5 items/s: 100 items take 30 s, 600 take 130 s
+    assert slope_rate(100, [30.0, 31.0, 29.0], 600, [130.0]) == pytest.approx(5.0)
+    assert math.isnan(slope_rate(100, [30.0], 600, [20.0]))
+
+
+def test_profiler_counts_nested_time_once() -> None:
+    class Work:
+        def outer(self) -> None:
+            time.sleep(0.02)
+            self.inner()
+
+        def inner(self) -> None:
+            time.sleep(0.05)
+
+    profiler = Profiler()
+    profiler.wrap(Work, "outer", "outer")
+    profiler.wrap(Work, "inner", "inner")
+    try:
+        Work().outer()
+    finally:
+        profiler.restore()
+    assert profiler.seconds["inner"] >= 0.05
+    assert 0.02 <= profiler.seconds["outer"] < 0.05
+    assert Work.outer.__name__ == "outer"  # restored
+
+
+def test_run_child_reports_its_own_peak_memory(tmp_path: Path) -> None:
+    big = run_child(
+        [sys.executable, "-c", "x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096])"]
+    )
+    small = run_child([sys.executable, "-c", "pass"])
+    assert big.max_rss_bytes > small.max_rss_bytes + 150 * 2**20
+    with pytest.raises(RuntimeError, match="exited 3"):
+        run_child([sys.executable, "-c", "import sys; sys.exit(3)"], log=tmp_path / "log")
+
+
+def test_index_types_bytes_per_vector() -> None:
+    types = index_types(768)
+    assert types["Flat"] == (3072, 0)
+    assert types["SQfp16"] == (1536, 0)
+    assert types["IVF65536,PQ64"] == (72, 65536 * 768 * 4)
+
+
+def test_projection_from_rates() -> None:
+    values = {
+        "plain.ours_rate": 20.0, "aug.question_rate": 200.0, "gen.batched_qps": 10.0,
+        "aug.tokens_per_passage": 130.0, "aug.tokens_per_question": 13.0, "plain.ours_rss": 1024.0,
+    }  # fmt: skip
+    figures, record = project(values, (2000.0, 800.0))
+    hours = record["stages_hours_cpu_gpu"]
+    assert hours["passage encoding"][0] == pytest.approx(18e6 / 20 / 3600)
+    assert hours["question encoding"][0] == pytest.approx(630e6 / 200 / 3600)
+    flat = record["indexes"]["mBERT 768-d Flat"]
+    assert flat["disk_bytes"] == 18_000_000 * (3072 + 9)
+    assert flat["shards_for_build_budget"]["16 GiB"] >= 4  # 55 GB of vectors in 16 GiB processes
+    assert all(math.isfinite(f.value) for f in figures)
+
+
+def test_table_marks_targets() -> None:
+    figures = [
+        Figure("a", "ratio", 1.3, "x", "1", ratio=1.3, target=">= 1.0", met=True),
+        Figure("b", "other", 0.5, "x", "2", ratio=0.5, target="<= 0.2", met=False, note="why"),
+        Figure("c", "plain", 42.0, "s", "3"),
+    ]
+    table = _table(figures)
+    assert "met" in table and "MISSED" in table
+    markdown = _markdown(figures)
+    assert "| 2 | other (why) | 0.5 | x | 0.50 | <= 0.2 | **missed** |" in markdown
+
+
+@pytest.mark.slow
+def test_quick_mode_runs_and_every_figure_is_finite(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--output", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads((out / "results.json").read_text())
+    assert result["mode"] == "quick"
+    figures = result["figures"]
+    sections = {f["section"].split()[0] for f in figures}
+    assert sections == {"1", "2", "3", "4", "5", "6", "7"}
+    bad = [f["key"] for f in figures if not math.isfinite(f["value"])]
+    assert not bad, f"figures that are not finite: {bad}"
+    assert result["machine"]["cpu_count"] >= 1
+
+
+def test_run_child_is_not_floored_by_a_large_parent() -> None:
+    ballast = bytearray(300 * 2**20)
+    ballast[::4096] = b"1" * len(ballast[::4096])  # touch the pages: this process is now large
+    small = run_child([sys.executable, "-c", "pass"])
+    assert small.max_rss_bytes < 150 * 2**20
+    del ballast
