@@ -31,6 +31,23 @@ def time_searcher(searcher, queries: list[str], k: int) -> dict[str, float]:  # 
     return {"median_latency_s": statistics.median(latencies), "qps": len(queries) / batch}
 
 
+def paired_latency_ratio(searchers: dict, queries: list[str], k: int) -> float:  # type: ignore[type-arg]
+    """Median over queries of latency(xqg) / latency(plain), each query timed on both back to back.
+
+    Pairing per query (order alternating) cancels the load drift of a shared
+    machine, which shifts whole rounds by far more than the two indexes differ.
+    """
+    ratios = []
+    for i, q in enumerate(queries):
+        timed = {}
+        for name in ("plain", "xqg") if i % 2 == 0 else ("xqg", "plain"):
+            start = time.perf_counter()
+            searchers[name].search(q, k=k)
+            timed[name] = time.perf_counter() - start
+        ratios.append(timed["xqg"] / timed["plain"])
+    return statistics.median(ratios)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.search")
     p.add_argument("--plain", type=Path, required=True)
@@ -57,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         order = list(searchers) if r % 2 == 0 else list(reversed(searchers))  # A B, B A, ...
         for name in order:
             rounds[name].append(time_searcher(searchers[name], queries, args.hits))
-    result = {
+    paired = [paired_latency_ratio(searchers, queries, args.hits) for _ in range(args.repetitions)]
+    result: dict[str, object] = {
         name: {
             "median_latency_s": statistics.median(r["median_latency_s"] for r in rs),
             "qps": statistics.median(r["qps"] for r in rs),
@@ -66,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, rs in rounds.items()
     }
+    result["paired_latency_ratio"] = statistics.median(paired)
+    result["paired_latency_ratio_rounds"] = paired
     args.output.write_text(json.dumps(result, indent=2))
     return 0
 
