@@ -24,7 +24,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import parse_with_config
+from xqg_pyserini.cli_config import add_config_argument, parse_with_config
 from xqg_pyserini.index import (
     DEFAULT_CORPUS,
     add_encoder_arguments,
@@ -42,13 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The N-questions ablation: a plain index and xQG indexes with the first "
         "1..N generated questions per language (one pass), searched and scored with R@2kt/R@5kt.",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="JSON",
-        help="read options from a JSON object whose keys are these flags' names; "
-        "flags given on the command line win",
-    )
+    add_config_argument(p)
     p.add_argument(
         "--dataset",
         default=DEFAULT_DATASET,

@@ -5,8 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["parse_with_config"]
+__all__ = ["add_config_argument", "parse_with_config"]
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    """``--config JSON``, the same flag and help in every CLI."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="read options from a JSON object whose keys are these flags' names; "
+        "flags given on the command line win",
+    )
 
 
 def parse_with_config(

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli_config import parse_with_config
+from xqg_pyserini.cli_config import add_config_argument, parse_with_config
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, LANGUAGE_NAMES, PLACEHOLDERS
 
 if TYPE_CHECKING:
@@ -32,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate questions in several languages for every passage of a corpus "
         "with an mT5 query generator (xQG), into a resumable JSONL file.",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="JSON",
-        help="read options from a JSON object whose keys are these flags' names "
-        '(e.g. {"model": "DIR", "batch-size": 32}); flags given on the command line win',
-    )
+    add_config_argument(p)
     p.add_argument(
         "--corpus",
         default=DEFAULT_CORPUS,

@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import parse_with_config
+from xqg_pyserini.cli_config import add_config_argument, parse_with_config
 from xqg_pyserini.data.coverage import XOR_LANGUAGES
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
 
@@ -33,13 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a Pyserini FAISS index (index + docid + metadata.json) "
         "from a passage collection.",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="JSON",
-        help="read options from a JSON object whose keys are these flags' names "
-        '(e.g. {"batch-size": 64}); flags given on the command line win',
-    )
+    add_config_argument(p)
     p.add_argument(
         "--corpus",
         default=DEFAULT_CORPUS,

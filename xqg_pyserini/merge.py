@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import parse_with_config
+from xqg_pyserini.cli_config import add_config_argument, parse_with_config
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,13 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Merge the shards of one sharded index build (python -m xqg_pyserini.index "
         "--shard-id/--shard-num) into one index, in corpus order.",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="JSON",
-        help="read options from a JSON object whose keys are these flags' names; "
-        "flags given on the command line win",
-    )
+    add_config_argument(p)
     p.add_argument(
         "shards",
         nargs="+",

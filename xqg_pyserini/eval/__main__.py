@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import parse_with_config
+from xqg_pyserini.cli_config import add_config_argument, parse_with_config
 
 __all__ = ["build_parser", "main", "parse_run_specs"]
 
@@ -128,13 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes for NLTK tokenisation in R@kt (default: 1)",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="JSON",
-        help="read default values of these flags from a JSON object (flags given win)",
-    )
+    add_config_argument(p)
     return p
 
 
