@@ -56,8 +56,8 @@ def project(
     gpu_g = g_rate * speedup  # assumed: generation gains what encoding gains
     stages = {
         "generation (mT5-small shape)": (_hours(q, g_rate), _hours(q, gpu_g)),
-        "passage encoding": (_hours(n, p_rate), _hours(n, gpu_p / BASE_OVER_SMALL)),
-        "question encoding": (_hours(q, q_rate), _hours(q, gpu_q / BASE_OVER_SMALL)),
+        "passage encoding": (_hours(n, p_rate), _hours(n, gpu_p * BASE_OVER_SMALL)),
+        "question encoding": (_hours(q, q_rate), _hours(q, gpu_q * BASE_OVER_SMALL)),
     }
     stages_base = {
         "passage encoding, mBERT": (_hours(n, p_rate / BASE_OVER_SMALL), _hours(n, gpu_p)),
