@@ -237,14 +237,10 @@ def _padded(lengths_in_order: list[int], batch: int) -> int:
 
 def _padded_by_budget(lengths: list[int], budget: int) -> int:
     """Padded tokens of questions batched as the builder batches them (token budget)."""
-    ordered, total, start = sorted(lengths), 0, 0
-    while start < len(ordered):
-        end = start + 1
-        while end < len(ordered) and ordered[end] * (end + 1 - start) <= budget:
-            end += 1
-        total += ordered[end - 1] * (end - start)
-        start = end
-    return total
+    from xqg_pyserini.encoders.augment import token_budget_batches
+
+    batches = token_budget_batches(lengths, budget)
+    return sum(max(lengths[i] for i in rows) * len(rows) for rows in batches)
 
 
 def token_counts(

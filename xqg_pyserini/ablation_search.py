@@ -38,30 +38,30 @@ def read_questions(dataset: str) -> list[tuple[str, str]]:
     DatasetError
         If the id is unknown or the dataset has no questions.
     """
-    from xqg_pyserini.data.export import resolve_dataset
-    from xqg_pyserini.errors import DatasetError
+    from xqg_pyserini.data.export import dataset_queries, resolve_dataset
 
     loaded, _ = resolve_dataset(dataset)
-    if not loaded.has_queries():
-        raise DatasetError(f"dataset {dataset!r} provides no questions (queries)")
-    questions = [(str(q.query_id), q.text) for q in loaded.queries_iter()]
-    if not questions:
-        raise DatasetError(f"dataset {dataset!r} has no questions")
-    return questions
+    return [(str(q.query_id), q.text) for q in dataset_queries(loaded, dataset)]
 
 
 def encode_questions(
     encoder: TransformerEncoder, questions: Sequence[str], batch_size: int
 ) -> np.ndarray:
-    """Query vectors, float32 ``(len(questions), dim)``, encoded in length-sorted batches."""
+    """Query vectors, float32 ``(len(questions), dim)``, in token-budgeted batches.
+
+    The budget is that of ``batch_size`` passages, as in an xQG build
+    (:func:`~xqg_pyserini.indexes.augmented.question_token_budget`).
+    """
     from tqdm.auto import tqdm
 
-    order = sorted(range(len(questions)), key=lambda i: len(questions[i]))
+    from xqg_pyserini.encoders.augment import encode_query_batches
+    from xqg_pyserini.indexes.augmented import question_token_budget
+
+    budget = question_token_budget(encoder.settings, batch_size)
     vectors = np.empty((len(questions), encoder.dimension), dtype=np.float32)
-    with tqdm(total=len(order), unit="question", desc="encoding questions") as progress:
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            vectors[rows] = encoder.encode_queries([questions[i] for i in rows])
+    with tqdm(total=len(questions), unit="question", desc="encoding questions") as progress:
+        for rows, batch in encode_query_batches(encoder, questions, budget):
+            vectors[rows] = batch
             progress.update(len(rows))
     return vectors
 

@@ -38,6 +38,7 @@ __all__ = [
     "encode_query_batches",
     "mix",
     "select_questions",
+    "token_budget_batches",
 ]
 
 AUGMENT_METHODS = ("sum", "mean")
@@ -160,27 +161,36 @@ def mix(
     return out.astype(np.float32)
 
 
+def token_budget_batches(lengths: Sequence[int], token_budget: int) -> list[list[int]]:
+    """Positions of ``lengths`` sorted by length, cut into batches of at most ``token_budget``.
+
+    A batch's padded size is its longest item times its size; a batch holds at
+    least one item, so an item longer than the budget goes alone.
+    """
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    batches, start = [], 0
+    while start < len(order):
+        end = start + 1
+        # ascending lengths: the item at ``end`` would be the batch's longest
+        while end < len(order) and lengths[order[end]] * (end + 1 - start) <= token_budget:
+            end += 1
+        batches.append(order[start:end])
+        start = end
+    return batches
+
+
 def encode_query_batches(
     encoder: TransformerEncoder, queries: Sequence[str], token_budget: int
 ) -> Iterator[tuple[list[int], np.ndarray]]:
     """Encode ``queries`` in batches sorted by token count; yields ``(positions, vectors)``.
 
-    Each batch holds as many queries as fit ``token_budget`` padded tokens (its
-    longest query's tokens times its size; at least one query), so short
-    generated questions fill a batch as a passage batch is filled, instead of a
-    fixed count sized for the longest possible query.
+    Each batch holds as many queries as fit ``token_budget`` padded tokens
+    (:func:`token_budget_batches`), so short generated questions fill a batch as
+    a passage batch is filled, instead of a fixed count sized for the longest
+    possible query.
     """
-    lengths = encoder.query_lengths(queries)
-    order = sorted(range(len(queries)), key=lengths.__getitem__)
-    start = 0
-    while start < len(order):
-        end = start + 1
-        # ascending lengths: the query at ``end`` would be the batch's longest
-        while end < len(order) and lengths[order[end]] * (end + 1 - start) <= token_budget:
-            end += 1
-        rows = order[start:end]
+    for rows in token_budget_batches(encoder.query_lengths(queries), token_budget):
         yield rows, encoder.encode_queries([queries[i] for i in rows])
-        start = end
 
 
 class PassageAugmenter:

@@ -38,6 +38,7 @@ __all__ = [
     "RecallKtError",
     "RecallKtResult",
     "nltk_word_tokenize",
+    "passage_token_cache",
     "ranked_docids",
     "recall_at_k_tokens",
     "recall_at_k_tokens_trec",
@@ -148,6 +149,7 @@ def recall_at_k_tokens(
     missing: MissingPolicy = "report",
     tokenize: Callable[[str], list[str]] | None = None,
     processes: int = 1,
+    token_cache: PassageTokens | None = None,
 ) -> RecallKtResult:
     """Score a run with XOR-Retrieve's official R@kt.
 
@@ -174,6 +176,10 @@ def recall_at_k_tokens(
         Worker processes that tokenise passages ahead of scoring (NLTK takes about
         1.5 ms a passage); scores do not depend on it. Above 1, ``tokenize`` must
         be picklable (a module-level function).
+    token_cache : PassageTokens, optional
+        From :func:`passage_token_cache` over the same ``passages`` and
+        ``tokenize``: passages tokenised by earlier calls (other runs of the same
+        questions) are not tokenised again, and this call's are kept for the next.
 
     Raises
     ------
@@ -191,7 +197,7 @@ def recall_at_k_tokens(
     absent = tuple(qid for qid, span in spans.items() if span and qid not in run)
     if absent:
         _warn_missing(absent, sum(map(bool, spans.values())), missing)
-    tokens = _tokens(run, spans, passages, tokenize, processes, max(ks))
+    tokens = _tokens(run, spans, passages, tokenize, processes, max(ks), token_cache)
     hits: dict[int, dict[str, bool]] = {k: {} for k in ks}
     lang_of: dict[str, str] = {}
     for qid, docids in run.items():
@@ -207,6 +213,17 @@ def recall_at_k_tokens(
     return _aggregate(ks, hits, lang_of, absent, missing)
 
 
+def passage_token_cache(
+    passages: Mapping[str, str], tokenize: Callable[[str], list[str]] | None = None
+) -> PassageTokens:
+    """A tokenised-passage cache that several :func:`recall_at_k_tokens` calls can share.
+
+    Each passage is kept as one joined string, so a cache over 200k passages
+    holds megabytes of text, not a list of token objects each.
+    """
+    return PassageTokens(passages, tokenize if tokenize is not None else nltk_word_tokenize())
+
+
 def _tokens(
     run: Mapping[str, Sequence[str]],
     spans: dict[str, list[str]],
@@ -214,6 +231,7 @@ def _tokens(
     tokenize: Callable[[str], list[str]] | None,
     processes: int,
     limit: int,
+    cache: PassageTokens | None = None,
 ) -> PassageTokens:
     initializer = None
     if tokenize is None:
@@ -221,7 +239,7 @@ def _tokens(
 
         # Workers started without fork must find the punkt_tab data themselves.
         tokenize, initializer = nltk_word_tokenize(), ensure_punkt_tab
-    tokens = PassageTokens(passages, tokenize)
+    tokens = cache if cache is not None else PassageTokens(passages, tokenize)
     if processes > 1:
         rankings = (docids for qid, docids in run.items() if spans.get(qid))
         prefetch(rankings, tokens, limit, processes, tokenize, initializer)

@@ -23,12 +23,16 @@ Markdown and LaTeX tables, :mod:`~xqg_pyserini.eval.plots` into PNG plots, and
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xqg_pyserini.errors import XqgError
+
+if TYPE_CHECKING:
+    from xqg_pyserini.eval._token_budget import PassageTokens
+    from xqg_pyserini.eval.questions import EvalQuestions
 
 __all__ = [
     "QRELS_METRICS",
@@ -159,19 +163,6 @@ class _Scored:
     missing: list[str] = field(default_factory=list)
 
 
-def _memo(tokenize: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
-    """``tokenize`` with a cache, so runs sharing passages tokenise them once."""
-    cache: dict[str, list[str]] = {}
-
-    def cached(text: str) -> list[str]:
-        tokens = cache.get(text)
-        if tokens is None:
-            tokens = cache[text] = tokenize(text)
-        return tokens
-
-    return cached
-
-
 def _check(
     runs: Mapping[str, Path], baseline: str, tests: Sequence[str], threshold: float, missing: str
 ) -> None:
@@ -262,6 +253,7 @@ def build_report(
     """
     from xqg_pyserini.eval.answer_metrics import DEFAULT_METRICS
     from xqg_pyserini.eval.questions import load_questions
+    from xqg_pyserini.eval.recall_kt import passage_token_cache
 
     runs = {name: Path(path) for name, path in runs.items()}
     tests = tuple(dict.fromkeys(tests))
@@ -270,10 +262,8 @@ def build_report(
     ranked, texts = _read_runs(runs, dataset, corpus)
     answer_metrics = tuple(DEFAULT_METRICS if metrics is None else metrics)
     qrels_metrics = tuple(qrels_metrics) if questions.qrels else ()
-    from xqg_pyserini.eval.recall_kt import nltk_word_tokenize
-
     # one cache for all runs: they mostly rank the same passages
-    tokenize = _memo(nltk_word_tokenize()) if processes == 1 else None
+    tokens = passage_token_cache(texts)
     scored = {
         name: _score_run(
             name,
@@ -282,7 +272,7 @@ def build_report(
             questions,
             (answer_metrics, qrels_metrics),
             missing,
-            tokenize,
+            tokens,
             processes,
         )
         for name, ranking in ranked.items()
@@ -325,10 +315,10 @@ def _score_run(
     name: str,
     ranking: dict[str, list[str]],
     texts: dict[str, str],
-    questions: Any,
+    questions: EvalQuestions,
     metrics: tuple[tuple[str, ...], tuple[str, ...]],
     missing: str,
-    tokenize: Callable[[str], list[str]] | None,
+    tokens: PassageTokens,
     processes: int,
 ) -> _Scored:
     """Score one run: R@kt, then ranx under answer relevance, then under the dataset's qrels."""
@@ -346,8 +336,8 @@ def _score_run(
             questions.languages,
             tuple(RECALL_KT.values()),
             missing=missing,
-            tokenize=tokenize,
             processes=processes,
+            token_cache=tokens,
         )
         out.missing = list(result.missing)
         for metric, k in RECALL_KT.items():
