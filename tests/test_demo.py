@@ -79,10 +79,10 @@ def test_pyserini_search_cli_over_our_index(demo_index: Path, tmp_path: Path) ->
     topics = tmp_path / "ja.tsv"
     topics.write_text(f"ja-demo\t{JA_QUESTION}\n", "utf-8")
     run = tmp_path / "run.trec"
-    settings = read_metadata(demo_index).encoder_settings()
-    command = pyserini_search_command(demo_index, settings, str(topics), str(run), hits=5)
+    command = pyserini_search_command(demo_index, str(topics), str(run), hits=5)
     args = shlex.split(command)
     assert args[:3] == ["python", "-m", "pyserini.search.faiss"]
+    assert args[args.index("--encoder-class") + 1] == "xqg"
     result = subprocess.run(
         [sys.executable, *args[1:]], capture_output=True, text=True, timeout=600
     )
@@ -131,11 +131,10 @@ def test_the_demo_story_plain_vs_xqg(
         ),
         "utf-8",
     )
-    settings = read_metadata(demo_index).encoder_settings()
     runs = {}
     for name, index in (("plain", demo_index), ("xqg", xqg)):
         runs[name] = tmp_path / f"{name}.trec"
-        command = pyserini_search_command(index, settings, str(topics), str(runs[name]), hits=20)
+        command = pyserini_search_command(index, str(topics), str(runs[name]), hits=20)
         result = subprocess.run(
             [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, timeout=600
         )

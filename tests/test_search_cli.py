@@ -1,4 +1,4 @@
-"""`python -m xqg_pyserini.search`: Pyserini's search with the index's encoder settings."""
+"""`python -m xqg_pyserini.search`: Pyserini's search with `--encoder IDX --encoder-class xqg`."""
 
 from __future__ import annotations
 
@@ -9,25 +9,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.index import main as index_main
 from xqg_pyserini.search import pyserini_search_argv
 
 LONG_QUERY = "Mount Fuji is the highest mountain in Japan how tall is it in metres"
 
 
-def test_missing_encoder_flags_come_from_the_index() -> None:
-    settings = EncoderSettings("/m", "mean", True, "query:", "passage:", 64, 512)
-    argv = pyserini_search_argv(["--index", "i", "--topics", "t"], settings)
-    assert argv == ["--index", "i", "--topics", "t", "--encoder", "/m", "--encoder-class",
-                    "auto", "--pooling", "mean", "--l2-norm", "--query-prefix", "query:",
-                    "--max-length", "64"]  # fmt: skip
+def test_missing_encoder_flags_become_the_index_with_our_class() -> None:
+    argv = pyserini_search_argv(["--index", "i", "--topics", "t"], "i")
+    assert argv == ["--index", "i", "--topics", "t", "--encoder", "i", "--encoder-class", "xqg"]
 
 
 def test_flags_the_user_gave_are_kept() -> None:
-    settings = EncoderSettings("/m", "mean", True, "query:")
-    argv = ["--index", "i", "--encoder", "/other", "--max-length=16"]
-    assert pyserini_search_argv(argv, settings) == argv
+    argv = ["--index", "i", "--encoder", "/other", "--encoder-class", "auto", "--max-length=16"]
+    assert pyserini_search_argv(argv, "i") == argv
+    assert pyserini_search_argv(["--index", "i", "--encoder=/m"], "i") == [
+        "--index", "i", "--encoder=/m", "--encoder-class", "xqg"
+    ]  # fmt: skip
+    encoded = ["--index", "i", "--encoded-queries", "q"]
+    assert pyserini_search_argv(encoded, "i") == encoded
 
 
 def run_search(module: str, args: list[str]) -> subprocess.CompletedProcess[str]:

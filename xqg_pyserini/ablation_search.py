@@ -1,7 +1,7 @@
 """The ablation's search: questions encoded once, every index searched, TREC runs written.
 
-Each run is what ``python -m pyserini.search.faiss --encoder-class auto`` writes
-for the index with its recorded encoder settings (exact inner product over
+Each run is what ``python -m pyserini.search.faiss --encoder-class xqg`` writes
+for the index (its recorded encoder settings, query length included) (exact inner product over
 ``Flat``; ``qid Q0 docid rank score Faiss`` lines, scores to six decimals), but
 the questions are encoded once for all indexes instead of once per search.
 ``runs.json`` beside the runs records what each was made from (the index's

@@ -1,7 +1,8 @@
 """``python -m xqg_pyserini.doctor``: check (and fix) what Pyserini needs here.
 
 Reports the Java runtime Pyserini will start, whether the start-up hook that
-covers plain ``python -m pyserini...`` runs is installed, the OpenAI-key guard,
+covers plain ``python -m pyserini...`` runs is installed, whether
+``--encoder-class xqg`` is registered for this Pyserini, the OpenAI-key guard,
 the cache locations and library versions. ``--install-hook`` writes the hook.
 """
 
@@ -53,13 +54,28 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def _plugin_line() -> tuple[bool, str]:
+    from xqg_pyserini.plugin.registration import pyserini_version, registration_problem
+
+    version = pyserini_version()
+    problem = registration_problem(version)
+    if problem is not None:
+        return False, f"--encoder-class xqg: WARNING, not registered: {problem}"
+    return True, (
+        f"--encoder-class xqg: registered in pyserini.search.faiss and pyserini.encode "
+        f"(Pyserini {version}) through the start-up hook"
+    )
+
+
 def report() -> tuple[bool, list[str]]:
     """All checks as (everything fine, lines to print)."""
     ok, java = _java_line()
+    _, plugin = _plugin_line()
     hook = startup_file_path()
     lines = [
         java,
         f"start-up hook: {hook} ({'installed' if hook.is_file() else 'MISSING: --install-hook'})",
+        plugin,
         "OPENAI_API_KEY: "
         + (
             "set by you (left untouched)" if os.environ.get("OPENAI_API_KEY") else "unset (guarded)"

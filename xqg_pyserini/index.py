@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     except (XqgError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print("search it with Pyserini:\n  " + pyserini_search_command(args.output, settings))
+    print("search it with Pyserini:\n  " + pyserini_search_command(args.output, device=args.device))
     return 0
 
 

@@ -14,7 +14,12 @@ the import of ``pyserini.encode._openai`` with a placeholder key that exists
 only while that module executes (a key the user set is never touched, and code
 that really calls OpenAI without a key still gets OpenAI's own error). The same
 finder registers our datasets (``xor-tydi/...``, ``xqg-demo/...``) right after
-``ir_datasets`` is imported, so ``ir_datasets.load`` knows them in this environment.
+``ir_datasets`` is imported, so ``ir_datasets.load`` knows them in this environment,
+and registers the ``xqg`` encoder class in Pyserini: in ``pyserini.encode``'s
+encoder maps once that module is imported, and among the ``--encoder-class``
+choices of ``python -m pyserini.search.faiss`` / ``pyserini.encode`` when they
+run (see :mod:`xqg_pyserini.plugin.registration`, which also says what is
+checked and left alone).
 
 The hook reaches plain ``python -m pyserini...`` runs through a ``.pth`` start-up
 file in site-packages (:func:`write_startup_file`, done by ``make`` and by
@@ -37,6 +42,9 @@ from types import ModuleType
 STARTUP_FILENAME = "xqg_pyserini_startup.pth"
 OPENAI_MODULE = "pyserini.encode._openai"
 IR_DATASETS_MODULE = "ir_datasets"
+ENCODE_MODULE = "pyserini.encode"
+# as xqg_pyserini.plugin.registration.CLI_MODULES (not imported here: start-up cost)
+CLI_MODULES = frozenset({"pyserini.search.faiss.__main__", "pyserini.encode.__main__"})
 PLACEHOLDER_OPENAI_KEY = "placeholder-set-by-xqg-pyserini-during-import"
 
 # One line of Python, as a .pth file requires; silent if the package is gone.
@@ -162,9 +170,51 @@ class _RegisterDatasetsLoader(_DelegatingLoader):
             warnings.warn(f"xqg_pyserini could not register its datasets: {exc}", stacklevel=2)
 
 
+class _RegisterEncodersLoader(_DelegatingLoader):
+    """Runs ``pyserini.encode``, then adds ``xqg`` to its encoder maps."""
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        try:
+            from xqg_pyserini.plugin.registration import register_encoder_maps
+        except ImportError:  # package partly installed: Pyserini still works
+            return
+        try:
+            register_encoder_maps(module)
+        except Exception as exc:  # never let our registration break Pyserini itself
+            import warnings
+
+            warnings.warn(f"xqg_pyserini could not register its encoders: {exc}", stacklevel=2)
+
+
+class _EncoderClassChoiceLoader(_DelegatingLoader):
+    """Runs a Pyserini CLI module with ``xqg`` among its ``--encoder-class`` choices.
+
+    ``python -m`` asks the loader for the module's code (``get_code``); a plain
+    import runs ``exec_module``. Both get the patched code, or the original when
+    :func:`~xqg_pyserini.plugin.registration.cli_code` declines.
+    """
+
+    def get_code(self, fullname: str):  # type: ignore[no-untyped-def]
+        try:
+            from xqg_pyserini.plugin.registration import cli_code
+        except ImportError:
+            return self._loader.get_code(fullname)  # type: ignore[attr-defined]
+        source = self._loader.get_source(fullname)  # type: ignore[attr-defined]
+        if source is None:
+            return self._loader.get_code(fullname)  # type: ignore[attr-defined]
+        filename = self._loader.get_filename(fullname)  # type: ignore[attr-defined]
+        code = cli_code(source, filename, sys.argv[1:])
+        return code if code is not None else self._loader.get_code(fullname)  # type: ignore[attr-defined]
+
+    def exec_module(self, module: ModuleType) -> None:
+        exec(self.get_code(module.__name__), module.__dict__)
+
+
 class PyseriniImportHook(importlib.abc.MetaPathFinder):
     """Prepares Java on the first ``import pyserini``; guards the OpenAI import;
-    registers our datasets when ``ir_datasets`` is imported."""
+    registers our datasets when ``ir_datasets`` is imported and the ``xqg``
+    encoder class when ``pyserini.encode`` or one of its CLIs is."""
 
     def __init__(self) -> None:
         self._asking = threading.local()
@@ -177,6 +227,10 @@ class PyseriniImportHook(importlib.abc.MetaPathFinder):
             wrapper = _PlaceholderKeyLoader
         elif fullname == IR_DATASETS_MODULE:
             wrapper = _RegisterDatasetsLoader
+        elif fullname == ENCODE_MODULE:
+            wrapper = _RegisterEncodersLoader
+        elif fullname in CLI_MODULES:
+            wrapper = _EncoderClassChoiceLoader
         if wrapper is None:
             return None
         spec = self._spec_from_other_finders(fullname, path, target)
