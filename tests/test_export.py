@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import subprocess
 import sys
 import types
@@ -17,7 +18,7 @@ import ir_datasets
 import pytest
 from ir_datasets.formats import BaseDocs, BaseQueries
 
-from xqg_pyserini.data import irds
+from xqg_pyserini.data import collection, irds
 from xqg_pyserini.data.__main__ import build_parser, main
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.corpus_source import open_corpus
@@ -26,8 +27,10 @@ from xqg_pyserini.data.export import (
     export_answers,
     export_collection,
     export_topics,
+    generated_queries_field,
     tsv_safe,
 )
+from xqg_pyserini.data.generated_join import UnmatchedQuestionsError
 from xqg_pyserini.data.irds import load_dataset
 from xqg_pyserini.data.topics import read_topics_tsv
 from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsError
@@ -313,6 +316,147 @@ def test_collection_record_is_one_ascii_line() -> None:
     assert json.loads(text)["contents"] == "Tōkyō\nline\nbreak \u2028 東京"
 
 
+# ---------------------------------------------------------------------------- with questions
+
+# Generated questions in the authors' format for passages 1, 2 and 4 of DOCS (not 3 and 5).
+GENERATED = {
+    "1": {"ar": ["ما هي عاصمة مصر؟", "أين تقع القاهرة؟"], "ja": ["エジプトの首都は？"]},
+    "2": {"fi": ["Mikä on Suomen pääkaupunki?"], "te": [], "xx": ["other language"]},
+    "4": {"ja": ["日本の首都は\nどこ？"], "ko": ["일본의 수도는?"], "ar": ["عاصمة اليابان"]},
+}
+
+
+def write_generated(path: Path, doc_ids: list[str]) -> Path:
+    lines = [
+        json.dumps(
+            {"docid": i, "text": "...", "generated_queries": GENERATED[i]}, ensure_ascii=False
+        )
+        for i in doc_ids
+    ]
+    path.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    return path
+
+
+def export_with(tiny: dict[str, str], out: Path, *generated: Path, extra: tuple = ()) -> int:
+    argv = ["export", "collection", "--dataset", tiny["dev"], "--output", str(out), "--no-progress"]
+    return main([*argv, "--generated-queries", *map(str, generated), *extra])
+
+
+def all_records(out: Path) -> list[dict]:
+    return [r for path in sorted(out.iterdir()) for r in read_jsonl(path)]
+
+
+def test_collection_with_generated_queries(tiny: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "collection"
+    gen = write_generated(tmp_path / "gen.jsonl", ["1", "2", "4"])
+    assert export_with(tiny, out, gen, extra=("--shard-size", "2")) == 0
+    records = all_records(out)
+    assert [r["id"] for r in records] == ["1", "2", "3", "4", "5"]
+    assert all(isinstance(r["generated_queries"], str) for r in records)
+    assert [json.loads(r["generated_queries"]) for r in records] == [
+        {"ar": ["ما هي عاصمة مصر؟", "أين تقع القاهرة؟"], "ja": ["エジプトの首都は？"]},
+        {"fi": ["Mikä on Suomen pääkaupunki?"], "te": [], "xx": ["other language"]},
+        {},
+        {"ja": ["日本の首都は\nどこ？"], "ko": ["일본의 수도는?"], "ar": ["عاصمة اليابان"]},
+        {},
+    ]
+    assert records[2]["generated_queries"] == "{}"
+    # the language order is the file's, as generated
+    assert list(json.loads(records[3]["generated_queries"])) == ["ja", "ko", "ar"]
+    assert {k: v for k, v in records[1].items() if k != "generated_queries"} == {
+        "id": "2",
+        "contents": "Helsinki\nHelsinki\tis the capital\nof Finland.",
+        "title": "Helsinki",
+        "text": "Helsinki\tis the capital\nof Finland.",
+    }
+    assert all(path.read_bytes().isascii() for path in out.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["collection", "gen.jsonl"]
+
+
+def test_collection_joins_out_of_order_files_in_chunks(
+    tiny: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(collection, "JOIN_CHUNK_SIZE", 2)
+    in_order = tmp_path / "in-order"
+    assert (
+        export_with(tiny, in_order, write_generated(tmp_path / "all.jsonl", ["1", "2", "4"])) == 0
+    )
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    write_generated(shards / "a.jsonl", ["4"])  # read first: the corpus order is broken
+    write_generated(shards / "b.jsonl", ["2", "1"])
+    out = tmp_path / "out-of-order"
+    assert export_with(tiny, out, shards) == 0
+    assert all_records(out) == all_records(in_order)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # spill removed
+
+
+def test_collection_records_of_the_library_call(tmp_path: Path) -> None:
+    gen = write_generated(tmp_path / "gen.jsonl", ["2"])
+    passages = [Passage(d.doc_id, d.title, d.text) for d in DOCS[:3]]
+    counts = export_collection(passages, tmp_path / "c", generated=[gen], progress=False)
+    assert counts == [3]
+    records = read_jsonl(tmp_path / "c" / "docs00.jsonl")
+    assert [r["generated_queries"] for r in records] == [
+        "{}",
+        generated_queries_field(GENERATED["2"]),
+        "{}",
+    ]
+    assert records[0] == json.loads(collection_record(passages[0], generated_queries="{}"))
+    export_collection(passages, tmp_path / "plain", progress=False)
+    assert "generated_queries" not in read_jsonl(tmp_path / "plain" / "docs00.jsonl")[0]
+
+
+@pytest.mark.parametrize(
+    ("doc_ids", "message"),
+    [
+        (["1", "99", "2"], r"gen\.jsonl:2: generated questions for docid '99', which is not in"),
+        (
+            ["1", "2", "1"],
+            r"gen\.jsonl:3: docid '1' already has generated questions at .*gen\.jsonl:1",
+        ),
+    ],
+)
+def test_collection_with_unmatched_questions_writes_nothing(
+    tiny: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    doc_ids: list[str],
+    message: str,
+) -> None:
+    with_99 = {**GENERATED, "99": {"ja": ["?"]}}
+    lines = [json.dumps({"docid": i, "text": "", "generated_queries": with_99[i]}) for i in doc_ids]
+    gen = tmp_path / "gen.jsonl"
+    gen.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    out = tmp_path / "collection"
+    assert export_with(tiny, out, gen) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert re.search(message, err), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gen.jsonl"]  # nothing else, no spill
+    with pytest.raises(UnmatchedQuestionsError, match=message):
+        passages = [Passage(d.doc_id, d.title, d.text) for d in DOCS]
+        export_collection(passages, out, generated=[gen], progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gen.jsonl"]
+
+
+def test_collection_with_bad_generated_input(
+    tiny: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gen = write_generated(tmp_path / "gen.jsonl", ["1"])
+    with gen.open("a") as handle:
+        handle.write('{"docid": "2", "text": "", "generated_queries": ["not", "an object"]}\n')
+    out = tmp_path / "collection"
+    assert export_with(tiny, out, gen) == 2
+    assert re.match(
+        r"error: .*gen\.jsonl:2: field 'generated_queries' must be an object",
+        capsys.readouterr().err,
+    )
+    assert export_with(tiny, out, tmp_path / "missing.jsonl") == 2
+    assert "no such file" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gen.jsonl"]
+
+
 def test_every_flag_has_help_and_help_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     def parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
         yield parser
@@ -337,7 +481,9 @@ def test_every_flag_has_help_and_help_is_printed(capsys: pytest.CaptureFixture[s
     ]
     with pytest.raises(SystemExit) as info:
         main(["export", "collection", "--help"])
-    assert info.value.code == 0 and "--shard-size N" in capsys.readouterr().out
+    assert info.value.code == 0
+    shown = capsys.readouterr().out
+    assert "--shard-size N" in shown and "--generated-queries PATH [PATH ...]" in shown
 
 
 @pytest.mark.slow
@@ -397,3 +543,24 @@ def test_pyserini_lucene_indexes_the_collection(tiny: dict[str, str], tmp_path: 
     num_docs, raw, top = json.loads(result.stdout.strip().splitlines()[-1])
     assert (num_docs, top) == (5, "5")
     assert raw["contents"] == "Tōkyō\nTōkyō, 東京, is the capital of Japan."
+
+
+@pytest.mark.slow
+def test_pyserini_encode_reads_the_generated_queries_field(
+    tiny: dict[str, str], tmp_path: Path
+) -> None:
+    from pyserini.encode import JsonlCollectionIterator
+
+    out = tmp_path / "collection"
+    assert export_with(tiny, out, write_generated(tmp_path / "gen.jsonl", ["1", "2", "4"])) == 0
+    fields = ["title", "text", "generated_queries"]
+    info = JsonlCollectionIterator(str(out), fields=fields).all_info
+    read = dict(zip(info["id"], info["generated_queries"], strict=True))
+    # the encoder's contract: json.loads of the field, as Pyserini hands it over (stripped)
+    assert {doc_id: json.loads(field) for doc_id, field in read.items()} == {
+        "1": GENERATED["1"],
+        "2": GENERATED["2"],
+        "3": {},
+        "4": GENERATED["4"],
+        "5": {},
+    }

@@ -4,6 +4,7 @@ Subcommands::
 
     export topics      --dataset ID --output DIR        topics.all.tsv, topics.{lang}.tsv
     export collection  --dataset ID | --corpus FILE --output DIR    docsNN.jsonl
+                       [--generated-queries PATH ...]   + field generated_queries
     export answers     --dataset ID --output FILE       {"id", "lang", "answers"} JSONL
     coverage           --generated FILES... [--dataset ID | --corpus FILE]
 """
@@ -64,9 +65,19 @@ def _export_parsers(commands: argparse._SubParsersAction) -> None:
         "collection",
         help="passages as a Pyserini JSON collection (docsNN.jsonl)",
         description="Write DIR/docs00.jsonl, ... with {id, contents, title, text}, for "
-        "pyserini.index.lucene (JsonCollection) and pyserini.encode (--fields title text).",
+        "pyserini.index.lucene (JsonCollection) and pyserini.encode (--fields title text); "
+        "with --generated-queries also generated_queries, for the xQG document encoder.",
     )
     _add_corpus_source(collection, required=True)
+    collection.add_argument(
+        "--generated-queries",
+        nargs="+",
+        metavar="PATH",
+        help="generated-question JSONL(.gz) files, directories or glob patterns (quote them) in "
+        "the authors' format: every record then also has the field generated_queries, the "
+        'passage\'s questions as a JSON string {"ar": [...], ...} (all languages, all questions; '
+        '"{}" for a passage without a line); a docid the corpus lacks is an error (default: none)',
+    )
     collection.add_argument(
         "--output", required=True, type=Path, metavar="DIR", help="directory to create"
     )
@@ -127,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_export(args: argparse.Namespace) -> str:
     from xqg_pyserini.data.export import export_answers, export_collection, export_topics
+    from xqg_pyserini.data.generated import resolve_shards
     from xqg_pyserini.data.irds import passages_with_count
 
     if args.kind == "topics":
@@ -137,6 +149,7 @@ def _run_export(args: argparse.Namespace) -> str:
         return f"wrote the answers of {n} questions to {args.output}"
     if args.shard_size < 1:
         raise ValueError(f"--shard-size must be positive, got {args.shard_size}")
+    generated = resolve_shards(args.generated_queries) if args.generated_queries else []
     passages, total = passages_with_count(args.dataset, args.corpus)
     counts = export_collection(
         passages,
@@ -145,8 +158,10 @@ def _run_export(args: argparse.Namespace) -> str:
         total=total,
         overwrite=args.overwrite,
         progress=not args.no_progress,
+        generated=generated,
     )
-    return f"wrote {sum(counts)} passages in {len(counts)} file(s) to {args.output}"
+    joined = f", joined with {len(generated)} generated-question file(s)" if generated else ""
+    return f"wrote {sum(counts)} passages in {len(counts)} file(s) to {args.output}{joined}"
 
 
 def _run_coverage(args: argparse.Namespace) -> str:

@@ -3,8 +3,10 @@
 - :func:`export_topics`: Pyserini's topics TSV (``qid<TAB>question``), one file
   for all languages and one per language.
 - :func:`export_collection`: a Pyserini JSON collection (``docsNN.jsonl`` with
-  ``id``, ``contents``, ``title``, ``text``) for ``pyserini.index.lucene``
-  (``JsonCollection``) and ``pyserini.encode`` (``--fields title text``).
+  ``id``, ``contents``, ``title``, ``text``, and ``generated_queries`` when joined
+  with generated questions) for ``pyserini.index.lucene`` (``JsonCollection``) and
+  ``pyserini.encode`` (``--fields title text``); it lives in
+  :mod:`xqg_pyserini.data.collection` and is re-exported here.
 - :func:`export_answers`: ``{"id", "lang", "answers"}`` per question, for R@kt.
 
 Every output appears complete or not at all (temporary name, then rename), and
@@ -19,10 +21,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.atomic import atomic_directory, atomic_file
-from xqg_pyserini.data.corpus import Passage
+from xqg_pyserini.atomic import atomic_file
+from xqg_pyserini.data.collection import (
+    COLLECTION_SHARD_SIZE,
+    collection_record,
+    export_collection,
+    generated_queries_field,
+)
 from xqg_pyserini.data.irds import load_dataset
-from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsError
+from xqg_pyserini.errors import DatasetError, OutputExistsError
 
 __all__ = [
     "COLLECTION_SHARD_SIZE",
@@ -31,12 +38,11 @@ __all__ = [
     "export_answers",
     "export_collection",
     "export_topics",
+    "generated_queries_field",
     "resolve_dataset",
     "tsv_safe",
 ]
 
-COLLECTION_SHARD_SIZE = 1_000_000
-_COLLECTION_FILE = re.compile(r"docs\d{2,}\.jsonl")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z0-9_-]+")
 # Tabs and every character str.splitlines() breaks on; readers of TSV split on some.
 _TSV_BREAKERS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -155,98 +161,3 @@ def export_answers(dataset: str | Any, output: Path, *, overwrite: bool = False)
             record = {"id": query.query_id, "lang": query.language, "answers": list(query.answers)}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(queries)
-
-
-def _check_collection_target(output: Path, overwrite: bool) -> None:
-    if not output.exists():
-        return
-    if not overwrite:
-        raise OutputExistsError(f"{output} exists; pass --overwrite to replace it")
-    if not output.is_dir() or any(not _COLLECTION_FILE.fullmatch(p.name) for p in output.iterdir()):
-        # Pyserini reads every file of the directory; refuse to delete anything else.
-        raise OutputExistsError(
-            f"{output} holds files other than docsNN.jsonl; not replacing it, remove it yourself"
-        )
-
-
-def collection_record(passage: Passage) -> str:
-    """One line of the JSON collection (ASCII-escaped JSON, newline included).
-
-    ``contents`` is ``title + "\\n" + text``, which Lucene indexes and which
-    ``pyserini.encode --fields title text`` can split back on its default delimiter;
-    ``title`` and ``text`` are also given whole, which that iterator prefers.
-    """
-    record = {
-        "id": passage.doc_id,
-        "contents": f"{passage.title}\n{passage.text}",
-        "title": passage.title,
-        "text": passage.text,
-    }
-    # ASCII escapes: pyserini.encode opens files in the locale's encoding.
-    return json.dumps(record) + "\n"
-
-
-def export_collection(
-    passages: Iterable[Passage],
-    output: Path,
-    *,
-    shard_size: int = COLLECTION_SHARD_SIZE,
-    total: int | None = None,
-    overwrite: bool = False,
-    progress: bool = True,
-) -> list[int]:
-    """Write ``passages`` as ``docs00.jsonl``, ``docs01.jsonl``, ... into ``output``.
-
-    The directory holds nothing else (Pyserini reads every file in it) and is
-    written under a temporary name, then renamed.
-
-    Parameters
-    ----------
-    total
-        Number of passages, for the progress bar, when known.
-
-    Returns
-    -------
-    list[int]
-        Passages per file.
-
-    Raises
-    ------
-    CorpusFormatError
-        If a docid occurs twice.
-    DatasetError
-        If there is no passage.
-    OutputExistsError
-        If ``output`` exists and ``overwrite`` is false, or it holds other files.
-    """
-    from tqdm.auto import tqdm
-
-    if shard_size < 1:
-        raise ValueError(f"shard_size must be positive, got {shard_size}")
-    _check_collection_target(output, overwrite)
-    counts: list[int] = []
-    seen: set[str] = set()
-    with (
-        atomic_directory(output) as tmp,
-        tqdm(total=total, unit="passage", desc="exporting", disable=not progress) as bar,
-    ):
-        handle = None
-        try:
-            for passage in passages:
-                if passage.doc_id in seen:
-                    raise CorpusFormatError(f"duplicate docid {passage.doc_id!r} in the corpus")
-                seen.add(passage.doc_id)
-                if not counts or counts[-1] == shard_size:
-                    if handle is not None:
-                        handle.close()
-                    handle = (tmp / f"docs{len(counts):02d}.jsonl").open("w", encoding="utf-8")
-                    counts.append(0)
-                handle.write(collection_record(passage))
-                counts[-1] += 1
-                bar.update()
-        finally:
-            if handle is not None:
-                handle.close()
-        if not counts:
-            raise DatasetError("no passages to export")
-    return counts

@@ -106,6 +106,12 @@ class AugmentSummary:
     def questions_used(self) -> int:
         return sum(self.questions_per_language.values())
 
+    def count_passage(self, questions: int, has_record: bool) -> None:
+        """Count one passage that received ``questions`` questions (0: left as it was)."""
+        self.passages_augmented += questions > 0
+        self.passages_without_questions += questions == 0
+        self.passages_without_record += not has_record
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -226,9 +232,8 @@ class PassageAugmenter:
         """
         per_passage = [select_questions(q, self.settings, self.summary) for q in queries]
         counts = np.array([len(qs) for qs in per_passage], dtype=np.int64)
-        self.summary.passages_augmented += int((counts > 0).sum())
-        self.summary.passages_without_questions += int((counts == 0).sum())
-        self.summary.passages_without_record += sum(q is None for q in queries)
+        for questions, record in zip(per_passage, queries, strict=True):
+            self.summary.count_passage(len(questions), record is not None)
         return mix(vectors, self._fold(per_passage), counts, self.settings)
 
     def _fold(self, per_passage: list[list[str]]) -> np.ndarray:
