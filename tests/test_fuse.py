@@ -304,7 +304,7 @@ def bad_cases(dev_runs: dict[str, Path], train: dict[str, Path], tmp: Path) -> l
         ([*ab, "--weights", "0.5", "0.5"], "'rrf' takes no weights; weighted methods:"),
         ([*ab, *wsum], "'wsum' needs weights"),
         ([*ab, "--params", '{"phi": 1}'], "'rrf' takes no parameter phi"),
-        ([*ab, "--params", "k=60"], "--params 'k=60' is not JSON"),
+        ([*ab, "--params", "k=60"], "--params 'k=60': not valid JSON"),
         ([*ab, "--params", '{"k": "sixty"}'], "ranx's rrf rejected params"),
         ([*ab, "--tag", "two words"], "the run tag must be one word"),
         ([*ab, "--dataset", "xqg-demo/nope"], "unknown ir_datasets id"),

@@ -20,7 +20,6 @@ work is done by :mod:`xqg_pyserini.fusion`.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 from pathlib import Path
@@ -168,15 +167,11 @@ def _run_specs(specs: list[str] | None, flag: str) -> dict[str, Path] | None:
 
 
 def _params(value: str | dict[str, Any] | None) -> dict[str, Any] | None:
+    from xqg_pyserini.data.lines import parse_json_object
+
     if value is None or isinstance(value, dict):  # a --config file gives an object
         return value
-    try:
-        params = json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"--params {value!r} is not JSON: {exc}") from None
-    if not isinstance(params, dict):
-        raise ValueError(f'--params must be a JSON object such as {{"k": 60}}, got {value!r}')
-    return params
+    return parse_json_object(value, f"--params {value!r}", ' (write e.g. {"k": 60})')
 
 
 def main(argv: list[str] | None = None) -> int:
