@@ -1,6 +1,6 @@
 # The two entry points a newcomer needs:
-#   make demo   set up .venv (once); build plain and xQG demo indexes, search both with
-#               Pyserini, write a comparison report
+#   make demo   set up .venv (once); BM25, BM25 + xQG expansion, dense, dense + xQG and a
+#               hybrid on the bundled collection, all searched with Pyserini, compared
 #   make test   set up .venv (once) and run lint + the whole test suite
 # Every step is idempotent: a stamp file records what is installed, and a second
 # run reinstalls nothing unless setup.cfg or pyproject.toml changed.
@@ -11,20 +11,30 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 TORCH  ?= torch==2.13.0
 
-# The demo: plain and xQG indexes of xqg-demo, searched with Pyserini, compared.
+# The demo: BM25, BM25 + xQG expansion, dense, dense + xQG and their hybrid on xqg-demo/dev,
+# every search through Pyserini's own CLIs, compared by the evaluation report.
 DEMO_DATASET  ?= xqg-demo/dev
+DEMO_TRAIN    ?= xqg-demo/train
 DEMO_INDEX    ?= indexes/xqg-demo-e5-small
 DEMO_QPL      ?= 3
 DEMO_XQG      ?= indexes/xqg-demo-e5-small-xqg$(DEMO_QPL)
 DEMO_QUESTIONS = xqg_pyserini/resources/xqg_demo/generated_queries.jsonl.gz
+DEMO_COLLECTIONS ?= collections
+DEMO_LUCENE   ?= indexes/lucene-xqg-demo
 DEMO_TOPICS   ?= runs/xqg-demo-dev-topics
+DEMO_TRAIN_TOPICS ?= runs/xqg-demo-train-topics
 DEMO_RUNS     ?= runs/xqg-demo-dev
+DEMO_TRAIN_RUNS ?= runs/xqg-demo-train
 DEMO_REPORT   ?= reports/xqg-demo-dev
 E5             = $$($(PY) -m xqg_pyserini.models.e5_small)
-# Pyserini's search CLI with the flags the e5 preset was indexed with
-SEARCH = $(PY) -m pyserini.search.faiss --topics $(DEMO_TOPICS)/topics.all.tsv \
-  --topics-format default --encoder "$(E5)" --encoder-class auto --pooling mean \
-  --l2-norm --query-prefix "query:" --device cpu --hits 100 --batch-size 64 --threads 2
+# Pyserini's own CLIs: dense search with our query encoder (the index is the --encoder),
+# Lucene indexing and BM25 search with a multilingual tokenizer (docs/expansion.md)
+DENSE  = $(PY) -m pyserini.search.faiss --encoder-class xqg --topics-format default \
+  --device cpu --hits 100 --batch-size 64 --threads 2
+LUCENE = $(PY) -m pyserini.index.lucene -collection JsonCollection \
+  -generator DefaultLuceneDocumentGenerator -threads 2 -analyzeWithHuggingFaceTokenizer "$(E5)"
+BM25   = $(PY) -m pyserini.search.lucene --bm25 --tokenizer "$(E5)" --topics-format default \
+  --hits 100 --batch-size 64 --threads 2
 
 .PHONY: setup demo test lint clean-venv
 
@@ -53,12 +63,35 @@ demo: setup
 	  --queries-per-language $(DEMO_QPL) --passage-vectors-from $(DEMO_INDEX)
 	$(PY) -m xqg_pyserini.data export topics --dataset $(DEMO_DATASET) \
 	  --output $(DEMO_TOPICS) --overwrite
-	@mkdir -p $(DEMO_RUNS)
-	$(SEARCH) --index $(DEMO_INDEX) --output $(DEMO_RUNS)/plain.trec
-	$(SEARCH) --index $(DEMO_XQG) --output $(DEMO_RUNS)/xqg.trec
-	$(PY) -m xqg_pyserini.eval --dataset $(DEMO_DATASET) --baseline plain \
-	  --runs plain=$(DEMO_RUNS)/plain.trec xqg=$(DEMO_RUNS)/xqg.trec \
-	  --output $(DEMO_REPORT) --overwrite
+	$(PY) -m xqg_pyserini.data export topics --dataset $(DEMO_TRAIN) \
+	  --output $(DEMO_TRAIN_TOPICS) --overwrite
+	@mkdir -p $(DEMO_RUNS) $(DEMO_TRAIN_RUNS)
+	$(DENSE) --index $(DEMO_INDEX) --encoder $(DEMO_INDEX) \
+	  --topics $(DEMO_TOPICS)/topics.all.tsv --output $(DEMO_RUNS)/dense.trec
+	$(DENSE) --index $(DEMO_XQG) --encoder $(DEMO_XQG) \
+	  --topics $(DEMO_TOPICS)/topics.all.tsv --output $(DEMO_RUNS)/dense-xqg.trec
+	$(DENSE) --index $(DEMO_XQG) --encoder $(DEMO_XQG) \
+	  --topics $(DEMO_TRAIN_TOPICS)/topics.all.tsv --output $(DEMO_TRAIN_RUNS)/dense-xqg.trec
+	$(PY) -m xqg_pyserini.data export collection --dataset xqg-demo \
+	  --output $(DEMO_COLLECTIONS)/xqg-demo --overwrite --no-progress
+	$(PY) -m xqg_pyserini.expand --queries-per-language $(DEMO_QPL) \
+	  --output $(DEMO_COLLECTIONS)/xqg-demo-expanded$(DEMO_QPL) --overwrite --no-progress
+	$(LUCENE) -input $(DEMO_COLLECTIONS)/xqg-demo -index $(DEMO_LUCENE)
+	$(LUCENE) -input $(DEMO_COLLECTIONS)/xqg-demo-expanded$(DEMO_QPL) -index $(DEMO_LUCENE)-expanded$(DEMO_QPL)
+	$(BM25) --index $(DEMO_LUCENE) --topics $(DEMO_TOPICS)/topics.all.tsv \
+	  --output $(DEMO_RUNS)/bm25.trec
+	$(BM25) --index $(DEMO_LUCENE)-expanded$(DEMO_QPL) --topics $(DEMO_TOPICS)/topics.all.tsv \
+	  --output $(DEMO_RUNS)/bm25-xqg.trec
+	$(BM25) --index $(DEMO_LUCENE)-expanded$(DEMO_QPL) --topics $(DEMO_TRAIN_TOPICS)/topics.all.tsv \
+	  --output $(DEMO_TRAIN_RUNS)/bm25-xqg.trec
+	$(PY) -m xqg_pyserini.fuse --dataset $(DEMO_DATASET) --method wsum \
+	  --runs dense-xqg=$(DEMO_RUNS)/dense-xqg.trec bm25-xqg=$(DEMO_RUNS)/bm25-xqg.trec \
+	  --train-dataset $(DEMO_TRAIN) --train-runs dense-xqg=$(DEMO_TRAIN_RUNS)/dense-xqg.trec \
+	  bm25-xqg=$(DEMO_TRAIN_RUNS)/bm25-xqg.trec --output $(DEMO_RUNS)/hybrid.trec --overwrite
+	$(PY) -m xqg_pyserini.eval --dataset $(DEMO_DATASET) --baseline dense --missing miss \
+	  --runs bm25=$(DEMO_RUNS)/bm25.trec bm25-xqg=$(DEMO_RUNS)/bm25-xqg.trec \
+	  dense=$(DEMO_RUNS)/dense.trec dense-xqg=$(DEMO_RUNS)/dense-xqg.trec \
+	  hybrid=$(DEMO_RUNS)/hybrid.trec --output $(DEMO_REPORT) --overwrite
 	@echo "report: $(DEMO_REPORT)/report.md (also report.tex, report.json);" \
 	  "plots: $(DEMO_REPORT)/delta_R2kt.png, $(DEMO_REPORT)/delta_R5kt.png"
 

@@ -54,14 +54,15 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _plugin_line() -> tuple[bool, str]:
+def _plugin_line() -> str:
+    """Whether ``--encoder-class xqg`` is registered; a warning, not a failure, when not."""
     from xqg_pyserini.plugin.registration import pyserini_version, registration_problem
 
     version = pyserini_version()
     problem = registration_problem(version)
     if problem is not None:
-        return False, f"--encoder-class xqg: WARNING, not registered: {problem}"
-    return True, (
+        return f"--encoder-class xqg: WARNING, not registered: {problem}"
+    return (
         f"--encoder-class xqg: registered in pyserini.search.faiss and pyserini.encode "
         f"(Pyserini {version}) through the start-up hook"
     )
@@ -70,12 +71,11 @@ def _plugin_line() -> tuple[bool, str]:
 def report() -> tuple[bool, list[str]]:
     """All checks as (everything fine, lines to print)."""
     ok, java = _java_line()
-    _, plugin = _plugin_line()
     hook = startup_file_path()
     lines = [
         java,
         f"start-up hook: {hook} ({'installed' if hook.is_file() else 'MISSING: --install-hook'})",
-        plugin,
+        _plugin_line(),
         "OPENAI_API_KEY: "
         + (
             "set by you (left untouched)" if os.environ.get("OPENAI_API_KEY") else "unset (guarded)"

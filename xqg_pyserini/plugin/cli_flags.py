@@ -115,6 +115,4 @@ def read_flags(cli: str | None, argv: Sequence[str] | None = None) -> CliFlags:
         given.update(_known(_OUTPUT, sections.get("output", [])))
     else:
         given = {}
-    # store_true flags parse as False when absent only without default=None: drop those
-    given = {key: value for key, value in given.items() if value is not False}
     return CliFlags(**given, given=frozenset(given))  # type: ignore[arg-type]
