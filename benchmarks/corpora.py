@@ -88,8 +88,8 @@ def load_demo() -> DemoData:
     """Read the demo files shipped in ``xqg_pyserini/resources/xqg_demo``."""
     import gzip
 
-    from xqg_pyserini.datasets.formats import read_dpr_tsv, read_xor_queries
-    from xqg_pyserini.datasets.xqg_demo import directory
+    from xqg_pyserini.data.formats import read_dpr_tsv, read_xor_queries
+    from xqg_pyserini.irds.xqg_demo import directory
 
     root = directory()
     passages = [

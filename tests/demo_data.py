@@ -8,8 +8,8 @@ from pathlib import Path
 
 def write_demo_head(path: Path, count: int) -> Path:
     """The first ``count`` passages of the bundled xqg-demo collection, as JSONL."""
-    from xqg_pyserini.datasets.formats import read_dpr_tsv
-    from xqg_pyserini.datasets.xqg_demo import CORPUS_FILE, directory
+    from xqg_pyserini.data.formats import read_dpr_tsv
+    from xqg_pyserini.irds.xqg_demo import CORPUS_FILE, directory
 
     docs = read_dpr_tsv(directory() / CORPUS_FILE)
     lines = [

@@ -39,7 +39,7 @@ QUESTIONS = [  # answers are substrings of the first passages (Mount Fuji, ...)
 
 def _demo_directory(root: Path) -> Path:
     """A private xqg-demo: the first 12 passages, five dev questions."""
-    from xqg_pyserini.datasets.xqg_demo import CORPUS_FILE, directory
+    from xqg_pyserini.irds.xqg_demo import CORPUS_FILE, directory
 
     with gzip.open(directory() / CORPUS_FILE, "rt", encoding="utf-8") as f:
         head = "".join(line for line, _ in zip(f, range(PASSAGES + 1), strict=False))
@@ -94,7 +94,7 @@ class Ablation:
 
 @pytest.fixture(scope="module")
 def run(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ablation]:
-    from xqg_pyserini.datasets import xqg_demo
+    from xqg_pyserini.irds import xqg_demo
 
     root = tmp_path_factory.mktemp("ablation")
     with pytest.MonkeyPatch.context() as patch:
@@ -188,7 +188,7 @@ def test_the_curve_is_written(run: Ablation) -> None:
 
 @pytest.mark.slow
 def test_a_rerun_reuses_everything(run: Ablation, capsys) -> None:
-    from xqg_pyserini.datasets import xqg_demo
+    from xqg_pyserini.irds import xqg_demo
 
     watched = [
         *(_index(run, name) / "index" for name in ("plain", "xqg-qpl1", "xqg-qpl3")),

@@ -29,7 +29,7 @@ Generated = dict[str, dict[str, list[str]]]  # docid -> {lang: questions}, in fi
 
 
 def demo_generated(count: int) -> Generated:
-    from xqg_pyserini.datasets.xqg_demo import directory
+    from xqg_pyserini.irds.xqg_demo import directory
 
     with gzip.open(directory() / "generated_queries.jsonl.gz", "rt", encoding="utf-8") as f:
         records = [json.loads(line) for line, _ in zip(f, range(count), strict=False)]
@@ -368,10 +368,10 @@ def test_mix_keeps_passages_without_questions_and_alpha_zero_exact() -> None:
 
 
 def test_cli_methods_match_the_library() -> None:
-    from xqg_pyserini import index
+    from xqg_pyserini.cli import index_options
     from xqg_pyserini.encoders import augment
 
-    assert index.AUGMENT_METHODS == augment.AUGMENT_METHODS
+    assert index_options.AUGMENT_METHODS == augment.AUGMENT_METHODS
     assert AugmentSettings().languages == LANGS
 
 

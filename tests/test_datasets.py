@@ -1,4 +1,4 @@
-"""xqg_pyserini.datasets: readers, ir_datasets registration, local copies, downloads.
+"""xqg_pyserini.irds: readers, ir_datasets registration, local copies, downloads.
 
 Every file is written here in the exact published format (DPR TSV with CSV
 quoting, XOR JSONL, TREC qrels), a few lines long. IR_DATASETS_HOME points at a
@@ -22,20 +22,11 @@ from pathlib import Path
 import ir_datasets
 import pytest
 
-from xqg_pyserini.datasets import (
-    TrecQrel,
-    XorDoc,
-    XorQuery,
-    dataset_ids,
-    read_dpr_tsv,
-    read_trec_qrels,
-    read_xor_queries,
-    register,
-    xor_tydi,
-    xqg_demo,
-)
-from xqg_pyserini.datasets.sources import DatasetFileMissingError
+from xqg_pyserini.data.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
+from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
+from xqg_pyserini.irds import dataset_ids, register, xor_tydi, xqg_demo
+from xqg_pyserini.irds.sources import DatasetFileMissingError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -313,7 +304,7 @@ def test_every_id_is_registered_with_its_components() -> None:
 def test_registering_again_into_a_registry_holding_our_ids_is_silent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import xqg_pyserini.datasets as datasets
+    import xqg_pyserini.irds as datasets
 
     monkeypatch.setattr(datasets, "_registered_into", None)
     with warnings.catch_warnings():
@@ -352,7 +343,7 @@ class RegisterAfterIrDatasets(importlib.abc.MetaPathFinder):
 
         def exec_module(module):
             original(module)
-            from xqg_pyserini.datasets import register
+            from xqg_pyserini.irds import register
             register()
 
         spec.loader.exec_module = exec_module
@@ -362,12 +353,12 @@ class RegisterAfterIrDatasets(importlib.abc.MetaPathFinder):
 SCENARIOS = {
     "hook-only": """
 import ir_datasets
-assert "xqg_pyserini.datasets" in sys.modules
+assert "xqg_pyserini.irds" in sys.modules
 """,
     "register-first": """
-import xqg_pyserini.datasets as datasets
+import xqg_pyserini.irds as datasets
 assert "ir_datasets" not in sys.modules, "importing the subpackage imported ir_datasets"
-assert not any(m.startswith("xqg_pyserini.datasets.components") for m in sys.modules)
+assert not any(m.startswith("xqg_pyserini.irds.components") for m in sys.modules)
 sys.meta_path.insert(0, RegisterAfterIrDatasets())
 datasets.register()  # imports ir_datasets, whose hook calls register() again
 import ir_datasets

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.demo_data import write_demo_head
-from xqg_pyserini.index import DEFAULT_CORPUS, DEFAULT_ENCODER, DEFAULT_OUTPUT, main, parse_args
+from xqg_pyserini.cli.index_options import DEFAULT_CORPUS, DEFAULT_ENCODER
+from xqg_pyserini.index import DEFAULT_OUTPUT, main, parse_args
 from xqg_pyserini.indexes import pyserini_search_command, read_metadata
 
 JA_QUESTION = "富士山の標高は何メートルですか？"
@@ -95,7 +96,7 @@ def write_generated_head(path: Path, doc_ids: set[str]) -> Path:
     """The bundled stand-in generated questions of these passages only."""
     import gzip
 
-    from xqg_pyserini.datasets.xqg_demo import GENERATED_FILE, directory
+    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, directory
 
     with gzip.open(directory() / GENERATED_FILE, "rt", encoding="utf-8") as lines:
         kept = [line for line in lines if json.loads(line)["docid"] in doc_ids]

@@ -24,7 +24,7 @@ LANGUAGES = ["ar", "bn", "fi", "ja", "ko", "ru", "te"]
 @pytest.fixture(scope="module")
 def demo_questions() -> tuple[dict[str, str], dict[str, list[str]]]:
     """``({qid: lang}, {qid: [gold docid, ...]})`` of xqg-demo/dev."""
-    from xqg_pyserini.data.irds import load_dataset
+    from xqg_pyserini.irds.load import load_dataset
 
     dataset = load_dataset(DATASET)
     languages = {q.query_id: q.language for q in dataset.queries_iter()}

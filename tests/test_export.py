@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import ir_datasets
 import pytest
 from ir_datasets.formats import BaseDocs, BaseQueries
 
-from xqg_pyserini.data import collection, irds
+from xqg_pyserini.data import collection
 from xqg_pyserini.data.__main__ import build_parser, main
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.corpus_source import open_corpus
@@ -31,9 +30,9 @@ from xqg_pyserini.data.export import (
     tsv_safe,
 )
 from xqg_pyserini.data.generated_join import UnmatchedQuestionsError
-from xqg_pyserini.data.irds import load_dataset
 from xqg_pyserini.data.topics import read_topics_tsv
 from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsError
+from xqg_pyserini.irds.load import load_dataset
 
 
 class Doc(NamedTuple):
@@ -132,23 +131,18 @@ def test_unknown_id_suggests_close_ones(tiny: dict[str, str]) -> None:
         load_dataset(tiny["dev"] + "x")
 
 
-def test_package_registrations_are_called_once_and_may_be_absent(
+def test_load_dataset_registers_our_ids_without_the_start_up_hook(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls = []
-    fake = types.ModuleType("xqg_pyserini.datasets")
-    fake.register = lambda: calls.append(1)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "xqg_pyserini.datasets", fake)
-    monkeypatch.setattr(irds, "_registered", False)
-    for _ in range(2):
-        with pytest.raises(DatasetError):
-            load_dataset("no-such/dataset")
-    assert calls == [1]
-    monkeypatch.setitem(sys.modules, "xqg_pyserini.datasets", None)  # the module is absent
-    monkeypatch.setattr(irds, "_registered", False)
-    with pytest.raises(DatasetError):
-        load_dataset("no-such/dataset")
-    assert irds._registered
+    import ir_datasets
+
+    from xqg_pyserini import irds
+
+    fresh = type(ir_datasets.registry)()  # an ir_datasets registry that knows nothing
+    monkeypatch.setattr(ir_datasets, "registry", fresh)
+    monkeypatch.setattr(irds, "_registered_into", None)
+    assert load_dataset("xqg-demo/dev").has_queries()
+    assert "xqg-demo/dev" in fresh
 
 
 # ---------------------------------------------------------------------------- topics

@@ -42,7 +42,7 @@ def read_fused(path: Path) -> dict[str, list[tuple[str, int, float]]]:
 
 def gold_passages(split: str) -> dict[str, str]:
     """``{qid: gold docid}`` of an xqg-demo split, in the dataset's order."""
-    from xqg_pyserini.data.irds import load_dataset
+    from xqg_pyserini.irds.load import load_dataset
 
     gold: dict[str, str] = {}
     for qrel in load_dataset(f"xqg-demo/{split}").qrels_iter():

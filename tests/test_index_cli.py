@@ -229,7 +229,7 @@ def test_corpus_as_an_ir_datasets_id(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from xqg_pyserini.datasets import xor_tydi
+    from xqg_pyserini.irds import xor_tydi
 
     monkeypatch.setenv("IR_DATASETS_HOME", str(tmp_path / "irds"))
     local = tmp_path / "xor"

@@ -24,8 +24,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
-from xqg_pyserini.index import (
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.index_options import (
     DEFAULT_CORPUS,
     add_encoder_arguments,
     add_mixing_arguments,

@@ -38,7 +38,7 @@ def default_generated_queries(corpus: str) -> list[str]:
     XqgError
         For any other corpus, which has no default.
     """
-    from xqg_pyserini.datasets.xqg_demo import GENERATED_FILE, NAME, directory
+    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, NAME, directory
 
     if corpus != NAME:
         raise XqgError(f"--generated-queries is required with --corpus {corpus}")
@@ -53,10 +53,10 @@ def spec_from_args(args: argparse.Namespace, command: tuple[str, ...]) -> Ablati
     XqgError, ValueError, FileNotFoundError
         On a missing default, an out-of-range setting or a path that matches nothing.
     """
+    from xqg_pyserini.cli.index_options import encoder_settings
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.generated import resolve_shards
     from xqg_pyserini.encoders.augment import AugmentSettings
-    from xqg_pyserini.indexes.cli_options import encoder_settings
 
     paths = args.generated_queries or default_generated_queries(args.corpus)
     given = {

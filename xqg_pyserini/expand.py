@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.index_options import DEFAULT_CORPUS
 from xqg_pyserini.data.collection import COLLECTION_SHARD_SIZE
-from xqg_pyserini.data.coverage import XOR_LANGUAGES
-from xqg_pyserini.index import DEFAULT_CORPUS
+from xqg_pyserini.languages import XOR_LANGUAGES
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.expansion import ExpansionRequest

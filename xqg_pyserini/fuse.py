@@ -25,7 +25,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
 from xqg_pyserini.fusion.methods import DEFAULT_METHOD, DEFAULT_METRIC, DEFAULT_NORM, METHODS, NORMS
 
 __all__ = ["build_parser", "main"]

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
-from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, LANGUAGE_NAMES, PLACEHOLDERS
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
+from xqg_pyserini.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource

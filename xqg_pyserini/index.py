@@ -17,14 +17,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
-from xqg_pyserini.data.coverage import XOR_LANGUAGES
-from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.index_options import (
+    DEFAULT_CORPUS,
+    add_encoder_arguments,
+    add_mixing_arguments,
+)
 
-DEFAULT_CORPUS = "xqg-demo"
-DEFAULT_ENCODER = "multilingual-e5-small"
 DEFAULT_OUTPUT = Path("indexes/xqg-demo-e5-small")
-AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without importing numpy
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,82 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def add_encoder_arguments(p: argparse.ArgumentParser) -> None:
-    """``--encoder`` and the settings that go with it (shared with ``xqg_pyserini.ablation``)."""
-    presets = ", ".join(ENCODER_PRESETS)
-    p.add_argument(
-        "--encoder",
-        default=DEFAULT_ENCODER,
-        metavar="NAME_OR_DIR",
-        help=f"a preset ({presets}), a Hugging Face model directory or a hub "
-        f"name (default: {DEFAULT_ENCODER})",
-    )
-    p.add_argument(
-        "--pooling",
-        choices=POOLINGS,
-        default=None,
-        help="cls: last-layer [CLS] (xDR default); mean: masked mean "
-        "(default: the preset's, else cls)",
-    )
-    p.add_argument(
-        "--l2-norm",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="L2-normalise vectors (default: the preset's, else off)",
-    )
-    p.add_argument(
-        "--query-prefix",
-        default=None,
-        metavar="TEXT",
-        help="prefix for queries, joined with one space as in Pyserini "
-        "(default: the preset's, e.g. 'query:', else none); recorded for search",
-    )
-    p.add_argument(
-        "--passage-prefix",
-        default=None,
-        metavar="TEXT",
-        help="prefix for passages (default: the preset's, e.g. 'passage:', else none)",
-    )
-    p.add_argument(
-        "--query-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="query tokens kept (default: the preset's, else 32); recorded for search",
-    )
-    p.add_argument(
-        "--passage-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="passage tokens kept, title included (default: the preset's, else 128)",
-    )
-
-
-def add_mixing_arguments(p: argparse.ArgumentParser) -> None:
-    """``--alpha``, ``--augment`` and ``--languages`` (shared with ``xqg_pyserini.ablation``)."""
-    p.add_argument(
-        "--alpha",
-        type=float,
-        default=None,
-        help="weight of the questions in e'(p) = (1 - alpha) e(p) + alpha * questions, "
-        "in [0, 1] (default: 0.01, the paper's)",
-    )
-    p.add_argument(
-        "--augment",
-        choices=AUGMENT_METHODS,
-        default=None,
-        help="combine the question vectors by sum (the authors') or mean (default: sum)",
-    )
-    p.add_argument(
-        "--languages",
-        nargs="+",
-        default=None,
-        metavar="LANG",
-        help=f"use the questions of these languages only (default: {' '.join(XOR_LANGUAGES)})",
-    )
-
-
 def _add_augment_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--generated-queries",
@@ -223,17 +147,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xqg_pyserini.data.corpus_source import open_corpus
-    from xqg_pyserini.data.shard import Shard
-    from xqg_pyserini.errors import XqgError
-    from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
-    from xqg_pyserini.indexes.cli_options import (
+    from xqg_pyserini.cli.index_options import (
         augment_request,
         encoder_settings,
         passage_vectors_from,
         report_augmentation,
         storage_index_type,
     )
+    from xqg_pyserini.data.corpus_source import open_corpus
+    from xqg_pyserini.data.shard import Shard
+    from xqg_pyserini.errors import XqgError
+    from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
     from xqg_pyserini.indexes.search_command import pyserini_search_command
 
     args = parse_args(argv)

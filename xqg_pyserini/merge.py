@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli_config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config
 
 
 def build_parser() -> argparse.ArgumentParser:

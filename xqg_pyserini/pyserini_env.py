@@ -159,7 +159,7 @@ class _RegisterDatasetsLoader(_DelegatingLoader):
     def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
         try:
-            from xqg_pyserini.datasets import register
+            from xqg_pyserini.irds import register
         except ImportError:  # package partly installed: ir_datasets still works
             return
         try:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.generation.prompts import LANGUAGE_NAMES
+from xqg_pyserini.languages import LANGUAGE_NAMES
 
 from .sources import LANGS
 from .standin import PER_LANGUAGE

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from xqg_pyserini.data.coverage import XOR_LANGUAGES
+from xqg_pyserini.languages import XOR_LANGUAGES
 
 PROG = "python -m xqg_pyserini.data"
 
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_export(args: argparse.Namespace) -> str:
     from xqg_pyserini.data.export import export_answers, export_collection, export_topics
     from xqg_pyserini.data.generated import resolve_shards
-    from xqg_pyserini.data.irds import passages_with_count
+    from xqg_pyserini.irds.load import passages_with_count
 
     if args.kind == "topics":
         counts = export_topics(args.dataset, args.output, overwrite=args.overwrite)
@@ -167,7 +167,7 @@ def _run_export(args: argparse.Namespace) -> str:
 def _run_coverage(args: argparse.Namespace) -> str:
     from xqg_pyserini.data.coverage import summarize_coverage
     from xqg_pyserini.data.generated import read_generated_queries
-    from xqg_pyserini.data.irds import passages_with_count
+    from xqg_pyserini.irds.load import passages_with_count
 
     doc_ids = None
     if args.dataset is not None or args.corpus is not None:

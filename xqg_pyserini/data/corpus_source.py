@@ -35,10 +35,10 @@ class CorpusSource:
         if self.kind == "jsonl":
             return read_jsonl_corpus(self.name)
         if self.kind == "tsv":
-            from xqg_pyserini.datasets.formats import read_dpr_tsv
+            from xqg_pyserini.data.formats import read_dpr_tsv
 
             return (Passage(d.doc_id, d.title, d.text) for d in read_dpr_tsv(Path(self.name)))
-        from xqg_pyserini.data.irds import dataset_passages, load_dataset
+        from xqg_pyserini.irds.load import dataset_passages, load_dataset
 
         return dataset_passages(load_dataset(self.name), self.name)
 
@@ -50,7 +50,7 @@ class CorpusSource:
         """
         wanted = set(doc_ids)
         if self.kind == "ir_datasets":
-            from xqg_pyserini.data.irds import load_dataset
+            from xqg_pyserini.irds.load import load_dataset
 
             docs = load_dataset(self.name).docs_store().get_many(wanted)
             return {i: Passage(i, getattr(d, "title", "") or "", d.text) for i, d in docs.items()}
@@ -59,7 +59,7 @@ class CorpusSource:
     def count(self) -> int | None:
         """Number of passages when cheap to know (for progress bars), else None."""
         if self.kind == "ir_datasets":
-            from xqg_pyserini.data.irds import load_dataset
+            from xqg_pyserini.irds.load import load_dataset
 
             dataset = load_dataset(self.name)
             try:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xqg_pyserini.data.generated import GeneratedQueries
 
-__all__ = ["XOR_LANGUAGES", "CoverageSummary", "summarize_coverage"]
+from xqg_pyserini.languages import XOR_LANGUAGES
 
-XOR_LANGUAGES = ("ar", "bn", "fi", "ja", "ko", "ru", "te")
+__all__ = ["CoverageSummary", "summarize_coverage"]
+
 EXAMPLES = 5  # docids shown for the corpus mismatches
 
 

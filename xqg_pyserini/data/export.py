@@ -28,8 +28,8 @@ from xqg_pyserini.data.collection import (
     export_collection,
     generated_queries_field,
 )
-from xqg_pyserini.data.irds import load_dataset
 from xqg_pyserini.errors import DatasetError, OutputExistsError
+from xqg_pyserini.irds.load import load_dataset
 
 __all__ = [
     "COLLECTION_SHARD_SIZE",

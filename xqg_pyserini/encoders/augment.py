@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xqg_pyserini.data.coverage import XOR_LANGUAGES
+from xqg_pyserini.languages import XOR_LANGUAGES
 
 if TYPE_CHECKING:
     from xqg_pyserini.encoders.transformer import TransformerEncoder

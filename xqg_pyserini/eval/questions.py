@@ -50,7 +50,7 @@ def load_questions(dataset_id: str) -> EvalQuestions:
         no question with an answer.
     """
     from xqg_pyserini.data.export import dataset_queries
-    from xqg_pyserini.data.irds import load_dataset
+    from xqg_pyserini.irds.load import load_dataset
 
     dataset = load_dataset(dataset_id)
     queries = dataset_queries(dataset, dataset_id, need=("answers", "language"))
@@ -84,7 +84,7 @@ def passage_texts(
         If ``corpus`` is None and the dataset has no passages.
     """
     from xqg_pyserini.data.corpus_source import open_corpus
-    from xqg_pyserini.data.irds import load_dataset
+    from xqg_pyserini.irds.load import load_dataset
 
     if corpus is None and not load_dataset(dataset_id).has_docs():
         raise DatasetError(

@@ -96,7 +96,7 @@ def dataset_question_ids(dataset_id: str) -> set[str]:
         For an unknown id or a dataset without questions.
     """
     from xqg_pyserini.data.export import dataset_queries
-    from xqg_pyserini.data.irds import load_dataset
+    from xqg_pyserini.irds.load import load_dataset
 
     dataset = load_dataset(dataset_id)
     return {str(q.query_id) for q in dataset_queries(dataset, dataset_id)}

@@ -12,10 +12,10 @@ from xqg_pyserini.generation.generator import (
     load_seq2seq,
 )
 from xqg_pyserini.generation.prompts import (
-    DEFAULT_LANGUAGES,
     DEFAULT_TEMPLATE,
     LANGUAGE_NAMES,
     PLACEHOLDERS,
+    XOR_LANGUAGES,
     PromptTemplate,
     PromptTemplateError,
     UnknownLanguageError,
@@ -25,7 +25,7 @@ from xqg_pyserini.generation.run import GenerationSummary, Shard, run_generation
 from xqg_pyserini.generation.sampling import SeededTopKSampler, derive_seed, gumbel_noise
 
 __all__ = [
-    "DEFAULT_LANGUAGES",
+    "XOR_LANGUAGES",
     "DEFAULT_TEMPLATE",
     "DTYPES",
     "LANGUAGE_NAMES",

@@ -20,8 +20,8 @@ from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.generated import GeneratedQueries
 from xqg_pyserini.errors import XqgError
 from xqg_pyserini.generation.prompts import (
-    DEFAULT_LANGUAGES,
     DEFAULT_TEMPLATE,
+    XOR_LANGUAGES,
     PromptTemplate,
     resolve_languages,
 )
@@ -47,7 +47,7 @@ class GenerationSettings:
 
     model: str
     prompt_template: str = DEFAULT_TEMPLATE
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    languages: tuple[str, ...] = XOR_LANGUAGES
     queries_per_language: int = 5
     top_k: int = 10
     max_length: int = 64

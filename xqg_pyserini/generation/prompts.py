@@ -2,43 +2,36 @@
 
 The authors fine-tuned mT5 on ``Generate a {Language} question for this passage:
 {title} {passage}``, where Language is the English name of the target language.
-:data:`LANGUAGE_NAMES` is the registry of codes we accept (XOR-TyDi's seven; no
-English, as in the paper) and :class:`PromptTemplate` checks a user's template
+:data:`~xqg_pyserini.languages.LANGUAGE_NAMES` is the registry of codes we accept
+(XOR-TyDi's seven; no English, as in the paper) and :class:`PromptTemplate` checks a user's template
 before any model is loaded.
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.errors import XqgError
+from xqg_pyserini.languages import (  # re-exported: the generator's public names
+    LANGUAGE_NAMES,
+    XOR_LANGUAGES,
+    UnknownLanguageError,
+    resolve_languages,
+)
 
 __all__ = [
-    "DEFAULT_LANGUAGES",
     "DEFAULT_TEMPLATE",
     "LANGUAGE_NAMES",
     "PLACEHOLDERS",
     "PromptTemplate",
     "PromptTemplateError",
     "UnknownLanguageError",
+    "XOR_LANGUAGES",
     "resolve_languages",
 ]
 
-LANGUAGE_NAMES: dict[str, str] = {
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "fi": "Finnish",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ru": "Russian",
-    "te": "Telugu",
-}
-"""Language code -> the English name the authors' prompt uses."""
-
-DEFAULT_LANGUAGES = tuple(LANGUAGE_NAMES)
 DEFAULT_TEMPLATE = "Generate a {language} question for this passage: {title} {text}"
 
 PLACEHOLDERS: dict[str, str] = {
@@ -50,32 +43,8 @@ PLACEHOLDERS: dict[str, str] = {
 REQUIRED_PLACEHOLDERS = ("text",)
 
 
-class UnknownLanguageError(XqgError, ValueError):
-    """A language code that is not in :data:`LANGUAGE_NAMES`."""
-
-
 class PromptTemplateError(XqgError, ValueError):
     """A prompt template with an unknown, positional or malformed placeholder."""
-
-
-def resolve_languages(codes: Iterable[str]) -> tuple[str, ...]:
-    """Check language codes against :data:`LANGUAGE_NAMES`; repeats are dropped, order kept.
-
-    Raises
-    ------
-    UnknownLanguageError
-        On an unknown code or an empty list; the message lists the valid codes.
-    """
-    valid = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
-    result = tuple(dict.fromkeys(codes))
-    unknown = [code for code in result if code not in LANGUAGE_NAMES]
-    if unknown:
-        raise UnknownLanguageError(
-            f"unknown language code(s) {', '.join(map(repr, unknown))}; valid codes: {valid}"
-        )
-    if not result:
-        raise UnknownLanguageError(f"no language given; valid codes: {valid}")
-    return result
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """ir_datasets components shared by our collections: docs, queries, qrels, docstore.
 
-This module imports ir_datasets; only :func:`xqg_pyserini.datasets.register`
+This module imports ir_datasets; only :func:`xqg_pyserini.irds.register`
 (through the collection modules) imports it. Every file is resolved when data
 is asked for, never at registration, so registering costs no disk or network.
 """
@@ -18,9 +18,9 @@ from ir_datasets.datasets.base import Dataset
 from ir_datasets.formats import BaseDocs, BaseQrels, BaseQueries
 from ir_datasets.indices import DEFAULT_DOCSTORE_OPTIONS, DocstoreOptions, PickleLz4FullStore
 
-from xqg_pyserini.datasets.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
-from xqg_pyserini.datasets.records import TrecQrel, XorDoc, XorQuery
-from xqg_pyserini.datasets.sources import SourceFile
+from xqg_pyserini.data.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
+from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
+from xqg_pyserini.irds.sources import SourceFile
 
 __all__ = [
     "Documentation",
@@ -208,7 +208,7 @@ class TrecQrelsFile(BaseQrels):
 class Documentation:
     """What ``ir_datasets`` shows for a dataset (``documentation()``), plus our marker."""
 
-    #: Lets :func:`xqg_pyserini.datasets.register` tell our registrations from others'.
+    #: Lets :func:`xqg_pyserini.irds.register` tell our registrations from others'.
     xqg_pyserini_dataset = True
 
     def __init__(self, pretty_name: str, description: str) -> None:

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.datasets.sources import BundledFile, ir_datasets_home
+from xqg_pyserini.irds.sources import BundledFile, ir_datasets_home
 
 if TYPE_CHECKING:
     from ir_datasets.datasets.base import Dataset
@@ -86,7 +86,7 @@ def _docstore_path() -> Path:
 
 def datasets() -> dict[str, Dataset]:
     """The ir_datasets objects of the demo collection, by id (nothing is read yet)."""
-    from xqg_pyserini.datasets.components import (
+    from xqg_pyserini.irds.components import (
         Documentation,
         DprTsvDocs,
         TrecQrelsFile,

@@ -1,6 +1,8 @@
-"""Turning ``python -m xqg_pyserini.index`` flags into build requests, and its reports.
+"""The flags of ``python -m xqg_pyserini.index`` (shared with the ablation), and turning them
+into build requests and reports.
 
-Kept apart from the CLI module so that ``index.py`` only parses and wires.
+The encoder and mixing flags are defined here once, for both commands; the
+index CLI module only parses and wires.
 """
 
 from __future__ import annotations
@@ -10,19 +12,29 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xqg_pyserini.indexes.augmented import AugmentRequest
+from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
+from xqg_pyserini.languages import XOR_LANGUAGES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: --help stays free of numpy and faiss
     from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.indexes.augmented import AugmentRequest
 
 __all__ = [
     "AUGMENT_FLAGS",
+    "DEFAULT_CORPUS",
+    "DEFAULT_ENCODER",
+    "add_encoder_arguments",
+    "add_mixing_arguments",
     "augment_request",
     "encoder_settings",
     "passage_vectors_from",
     "report_augmentation",
     "storage_index_type",
 ]
+
+DEFAULT_CORPUS = "xqg-demo"
+DEFAULT_ENCODER = "multilingual-e5-small"
+AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without importing numpy
 
 AUGMENT_FLAGS = {  # dest -> flag: the options that need --generated-queries
     "alpha": "--alpha",
@@ -65,6 +77,7 @@ def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
     FileNotFoundError
         If a generated-questions path matches no file.
     """
+    from xqg_pyserini.indexes.augmented import AugmentRequest
 
     if not args.generated_queries:
         given = [flag for dest, flag in AUGMENT_FLAGS.items() if getattr(args, dest) is not None]
@@ -106,3 +119,79 @@ def storage_index_type(index_type: str, fp16: bool) -> str:
             "encoding into the factory string itself (e.g. IVF65536,SQfp16)"
         )
     return "SQfp16"
+
+
+def add_encoder_arguments(p: argparse.ArgumentParser) -> None:
+    """``--encoder`` and the settings that go with it (shared with ``xqg_pyserini.ablation``)."""
+    presets = ", ".join(ENCODER_PRESETS)
+    p.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        metavar="NAME_OR_DIR",
+        help=f"a preset ({presets}), a Hugging Face model directory or a hub "
+        f"name (default: {DEFAULT_ENCODER})",
+    )
+    p.add_argument(
+        "--pooling",
+        choices=POOLINGS,
+        default=None,
+        help="cls: last-layer [CLS] (xDR default); mean: masked mean "
+        "(default: the preset's, else cls)",
+    )
+    p.add_argument(
+        "--l2-norm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="L2-normalise vectors (default: the preset's, else off)",
+    )
+    p.add_argument(
+        "--query-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for queries, joined with one space as in Pyserini "
+        "(default: the preset's, e.g. 'query:', else none); recorded for search",
+    )
+    p.add_argument(
+        "--passage-prefix",
+        default=None,
+        metavar="TEXT",
+        help="prefix for passages (default: the preset's, e.g. 'passage:', else none)",
+    )
+    p.add_argument(
+        "--query-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="query tokens kept (default: the preset's, else 32); recorded for search",
+    )
+    p.add_argument(
+        "--passage-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="passage tokens kept, title included (default: the preset's, else 128)",
+    )
+
+
+def add_mixing_arguments(p: argparse.ArgumentParser) -> None:
+    """``--alpha``, ``--augment`` and ``--languages`` (shared with ``xqg_pyserini.ablation``)."""
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="weight of the questions in e'(p) = (1 - alpha) e(p) + alpha * questions, "
+        "in [0, 1] (default: 0.01, the paper's)",
+    )
+    p.add_argument(
+        "--augment",
+        choices=AUGMENT_METHODS,
+        default=None,
+        help="combine the question vectors by sum (the authors') or mean (default: sum)",
+    )
+    p.add_argument(
+        "--languages",
+        nargs="+",
+        default=None,
+        metavar="LANG",
+        help=f"use the questions of these languages only (default: {' '.join(XOR_LANGUAGES)})",
+    )

@@ -1,8 +1,8 @@
-"""ir_datasets access for the data CLI: load an id, stream its passages.
+"""Loading ir_datasets ids (ours included) and streaming their passages.
 
 :func:`load_dataset` resolves an ir_datasets id after registering this
-package's own ids (``xor-tydi/retrieve/...``, ``xqg-demo/...``) once per
-process, and tolerates that registration module being absent. Passage files
+package's own ids (``xor-tydi/retrieve/...``, ``xqg-demo/...``; idempotent, so
+it works without the start-up hook too). Passage files
 (JSONL or DPR TSV) are read by :mod:`xqg_pyserini.data.corpus_source`.
 """
 
@@ -18,24 +18,6 @@ from xqg_pyserini.errors import DatasetError
 
 __all__ = ["dataset_passages", "load_dataset", "passages_with_count"]
 
-_registered = False  # this package's ids are registered at most once per process
-
-
-def _register_package_datasets() -> None:
-    global _registered
-    if _registered:
-        return
-    try:
-        from xqg_pyserini.datasets import register
-    except ImportError as exc:
-        # Only tolerate the registrations being absent, not a broken module.
-        if isinstance(exc, ModuleNotFoundError) and exc.name != "xqg_pyserini.datasets":
-            raise
-    else:
-        register()
-    _registered = True
-
-
 def load_dataset(dataset_id: str) -> Any:
     """The ir_datasets dataset ``dataset_id`` (this package's ids included).
 
@@ -46,7 +28,9 @@ def load_dataset(dataset_id: str) -> Any:
     """
     import ir_datasets
 
-    _register_package_datasets()
+    from xqg_pyserini.irds import register
+
+    register()  # idempotent; the start-up hook may have done it already
     try:
         return ir_datasets.load(dataset_id)
     except KeyError:

@@ -3,7 +3,7 @@
 Questions in seven languages (ar, bn, fi, ja, ko, ru, te) over English
 Wikipedia (2019-02-01 dump, 100-word passages, about 18M). All files are the
 ones published on the XOR-QA site of UW NLP, under their original names; see
-:mod:`xqg_pyserini.datasets.sources` for how local copies are found
+:mod:`xqg_pyserini.irds.sources` for how local copies are found
 (``$XQG_XOR_TYDI_DIR``, then ``$IR_DATASETS_HOME/xor-tydi/``) before downloading.
 
 The retrieve JSONL files carry answer strings, not gold passage ids, so these
@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.datasets.sources import PublishedFile, ir_datasets_home
+from xqg_pyserini.irds.sources import PublishedFile, ir_datasets_home
 
 if TYPE_CHECKING:
     from ir_datasets.datasets.base import Dataset
@@ -82,7 +82,7 @@ def _docstore_path() -> Path:
 
 def datasets() -> dict[str, Dataset]:
     """The ir_datasets objects of XOR-Retrieve, by id (nothing is read yet)."""
-    from xqg_pyserini.datasets.components import (
+    from xqg_pyserini.irds.components import (
         Documentation,
         DprTsvDocs,
         XorQueriesFile,

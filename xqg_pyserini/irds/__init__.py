@@ -1,8 +1,12 @@
-"""Our collections in ir_datasets: XOR-Retrieve and the bundled demo collection.
+"""Our collections in ir_datasets ("irds"): registrations, and loading ids.
 
 Ids: ``xor-tydi/retrieve`` (docs), ``xor-tydi/retrieve/{train,dev,test}`` (docs +
 queries), ``xqg-demo`` (docs), ``xqg-demo/{train,dev}`` (docs + queries + qrels).
-Records: :class:`XorDoc`, :class:`XorQuery`, :class:`TrecQrel`.
+One module per collection (:mod:`.xor_tydi`, :mod:`.xqg_demo`), the ir_datasets
+components they share (:mod:`.components`), where XOR-TyDi's files come from
+(:mod:`.sources`) and :func:`~xqg_pyserini.irds.load.load_dataset` (:mod:`.load`).
+The file readers and record types they use live in :mod:`xqg_pyserini.data.formats`
+and :mod:`xqg_pyserini.data.records`.
 
 Importing this package neither imports ir_datasets nor registers anything;
 :func:`register` does both, and is safe to call from an import hook that runs
@@ -14,19 +18,7 @@ from __future__ import annotations
 import threading
 import warnings
 
-from xqg_pyserini.datasets.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
-from xqg_pyserini.datasets.records import TrecQrel, XorDoc, XorQuery
-
-__all__ = [
-    "TrecQrel",
-    "XorDoc",
-    "XorQuery",
-    "dataset_ids",
-    "read_dpr_tsv",
-    "read_trec_qrels",
-    "read_xor_queries",
-    "register",
-]
+__all__ = ["dataset_ids", "register"]
 
 _lock = threading.RLock()
 _registered_into: object | None = None  # the ir_datasets registry we filled
@@ -35,7 +27,7 @@ _in_progress = False
 
 def dataset_ids() -> tuple[str, ...]:
     """Every id :func:`register` adds, in registration order."""
-    from xqg_pyserini.datasets import xor_tydi, xqg_demo
+    from xqg_pyserini.irds import xor_tydi, xqg_demo
 
     return (*xor_tydi.DATASET_IDS, *xqg_demo.DATASET_IDS)
 
@@ -65,7 +57,7 @@ def register() -> None:
 
 
 def _register_all(registry: object) -> None:
-    from xqg_pyserini.datasets import xor_tydi, xqg_demo
+    from xqg_pyserini.irds import xor_tydi, xqg_demo
 
     existing = set(registry)  # type: ignore[call-overload]
     for module in (xor_tydi, xqg_demo):

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from xqg_pyserini.data.lines import decoded_lines, json_objects
-from xqg_pyserini.datasets.records import TrecQrel, XorDoc, XorQuery
+from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = ["DPR_TSV_HEADER", "read_dpr_tsv", "read_trec_qrels", "read_xor_queries"]
