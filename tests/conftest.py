@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_data import write_demo_head
+from tests.helpers import write_demo_head
 from xqg_pyserini.models.random_init import build_random_model
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.test_augment import demo_generated, write_generated
-from tests.test_index_cli import ROOT, error_lines, read_index
+from tests.helpers import ROOT, demo_generated, error_lines, read_index, write_generated
 from xqg_pyserini import ablation
 from xqg_pyserini import index as index_cli
 from xqg_pyserini.eval import read_trec_run

@@ -7,7 +7,6 @@ text at a time (no batching, no padding), pooling by hand.
 from __future__ import annotations
 
 import gzip
-import json
 import random
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +15,14 @@ import numpy as np
 import pytest
 import torch
 
-from tests.demo_data import write_demo_head
-from tests.test_index_cli import error_lines, read_index
+from tests.helpers import (
+    build_argv,
+    demo_generated,
+    error_lines,
+    read_index,
+    write_demo_head,
+    write_generated,
+)
 from xqg_pyserini.data import read_jsonl_corpus
 from xqg_pyserini.data.generated_join import GeneratedJoin, UnmatchedQuestionsError
 from xqg_pyserini.encoders.augment import AugmentSettings, AugmentSummary, mix
@@ -26,23 +31,6 @@ from xqg_pyserini.indexes import read_metadata
 
 LANGS = ("ar", "bn", "fi", "ja", "ko", "ru", "te")
 Generated = dict[str, dict[str, list[str]]]  # docid -> {lang: questions}, in file order
-
-
-def demo_generated(count: int) -> Generated:
-    from xqg_pyserini.irds.xqg_demo import directory
-
-    with gzip.open(directory() / "generated_queries.jsonl.gz", "rt", encoding="utf-8") as f:
-        records = [json.loads(line) for line, _ in zip(f, range(count), strict=False)]
-    return {r["docid"]: r["generated_queries"] for r in records}
-
-
-def write_generated(path: Path, generated: Generated, order: list[str] | None = None) -> Path:
-    lines = [
-        json.dumps({"docid": d, "text": "", "generated_queries": generated[d]}, ensure_ascii=False)
-        for d in (order or list(generated))
-    ]
-    path.write_text("".join(line + "\n" for line in lines), "utf-8")
-    return path
 
 
 @pytest.fixture()
@@ -96,14 +84,6 @@ def expected_vectors(
             e = (1 - augment.alpha) * e + augment.alpha * agg
         rows.append(e)
     return torch.stack(rows).numpy()
-
-
-def build_argv(model: Path, corpus: Path, out: Path, *extra: str) -> list[str]:
-    return [
-        "--corpus", str(corpus), "--encoder", str(model), "--output", str(out),
-        "--query-prefix", "query:", "--passage-prefix", "passage:",
-        "--query-max-length", "12", "--batch-size", "4", *extra,
-    ]  # fmt: skip
 
 
 CASES = {

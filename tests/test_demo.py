@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_data import write_demo_head
+from tests.helpers import write_demo_head, write_generated_head
 from xqg_pyserini.cli.index_options import DEFAULT_CORPUS, DEFAULT_ENCODER
 from xqg_pyserini.index import DEFAULT_OUTPUT, main, parse_args
 from xqg_pyserini.indexes import pyserini_search_command, read_metadata
@@ -90,18 +90,6 @@ def test_pyserini_search_cli_over_our_index(demo_index: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr[-2000:]
     first = run.read_text().splitlines()[0].split()
     assert first[:4] == ["ja-demo", "Q0", FUJI, "1"]
-
-
-def write_generated_head(path: Path, doc_ids: set[str]) -> Path:
-    """The bundled stand-in generated questions of these passages only."""
-    import gzip
-
-    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, directory
-
-    with gzip.open(directory() / GENERATED_FILE, "rt", encoding="utf-8") as lines:
-        kept = [line for line in lines if json.loads(line)["docid"] in doc_ids]
-    path.write_text("".join(kept), "utf-8")
-    return path
 
 
 @pytest.mark.slow

@@ -10,24 +10,10 @@ import numpy as np
 import pytest
 import torch
 
+from tests.helpers import ROOT, error_lines, read_index
 from xqg_pyserini.data import read_jsonl_corpus
 from xqg_pyserini.index import build_parser, main
 from xqg_pyserini.indexes import read_metadata
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def error_lines(stderr: str) -> list[str]:
-    """The lines our CLI reports errors on (progress bars also write to stderr)."""
-    return [line for line in stderr.replace("\r", "\n").splitlines() if line.startswith("error:")]
-
-
-def read_index(directory: Path) -> tuple[np.ndarray, list[str]]:
-    import faiss
-
-    index = faiss.read_index(str(directory / "index"))
-    docids = (directory / "docid").read_text("utf-8").splitlines()
-    return index.reconstruct_n(0, index.ntotal), docids
 
 
 def reference_vectors(model_dir: Path, corpus: Path, pooling: str, prefix: str = "") -> np.ndarray:

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.test_augment import demo_generated, write_generated
-from tests.test_index_cli import error_lines, read_index
+from tests.helpers import demo_generated, error_lines, read_index, write_generated
 from xqg_pyserini.data import read_jsonl_corpus
 from xqg_pyserini.index import main as index_main
 from xqg_pyserini.indexes import read_metadata

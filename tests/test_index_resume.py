@@ -17,9 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.demo_data import write_demo_head
-from tests.test_augment import demo_generated, write_generated
-from tests.test_index_cli import read_index
+from tests.helpers import demo_generated, read_index, write_demo_head, write_generated
 from xqg_pyserini.index import main
 from xqg_pyserini.indexes.checkpoint import Checkpoint, partial_dir
 

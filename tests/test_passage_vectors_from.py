@@ -7,9 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.demo_data import write_demo_head
-from tests.test_augment import build_argv, demo_generated, write_generated
-from tests.test_index_cli import error_lines, read_index
+from tests.helpers import (
+    build_argv,
+    demo_generated,
+    error_lines,
+    read_index,
+    write_demo_head,
+    write_generated,
+)
 from xqg_pyserini.index import main
 from xqg_pyserini.indexes import read_metadata
 

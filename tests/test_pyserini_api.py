@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.test_index_cli import read_index
+from tests.helpers import read_index
 from xqg_pyserini.data import read_jsonl_corpus
 from xqg_pyserini.index import main as index_main
 from xqg_pyserini.indexes import read_metadata

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.demo_data import write_demo_head
+from tests.helpers import write_demo_head, write_generated_head
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.index import main as index_main
 from xqg_pyserini.indexes import read_metadata
@@ -80,8 +80,6 @@ def assert_same_run(got: dict, expected: dict) -> None:  # type: ignore[type-arg
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory, tiny_bert: Path) -> Path:
     """40 demo passages, their stand-in questions, a plain index (queries cut at 6 tokens)."""
-    from tests.test_demo import write_generated_head
-
     root = tmp_path_factory.mktemp("xqg-cli")
     corpus = write_demo_head(root / "corpus.jsonl", 40)
     doc_ids = {json.loads(line)["docid"] for line in corpus.read_text("utf-8").splitlines()}

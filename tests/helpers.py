@@ -1,0 +1,82 @@
+"""Helpers shared by several test modules (tests never import each other).
+
+Slices of the bundled xqg-demo collection and its stand-in questions, index and
+run readers, and the error lines our CLIs print.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+Generated = dict[str, dict[str, list[str]]]
+
+
+def write_demo_head(path: Path, count: int) -> Path:
+    """The first ``count`` passages of the bundled xqg-demo collection, as JSONL."""
+    from xqg_pyserini.data.formats import read_dpr_tsv
+    from xqg_pyserini.irds.xqg_demo import CORPUS_FILE, directory
+
+    docs = read_dpr_tsv(directory() / CORPUS_FILE)
+    lines = [
+        json.dumps({"docid": d.doc_id, "title": d.title, "text": d.text}, ensure_ascii=False)
+        for d, _ in zip(docs, range(count), strict=False)
+    ]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def demo_generated(count: int) -> Generated:
+    """The stand-in questions of the first ``count`` demo passages: ``{docid: {lang: [...]}}``."""
+    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, directory
+
+    with gzip.open(directory() / GENERATED_FILE, "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line, _ in zip(f, range(count), strict=False)]
+    return {r["docid"]: r["generated_queries"] for r in records}
+
+
+def write_generated(path: Path, generated: Generated, order: list[str] | None = None) -> Path:
+    """Generated questions in the authors' format, one passage a line (``order``: docids)."""
+    lines = [
+        json.dumps({"docid": d, "text": "", "generated_queries": generated[d]}, ensure_ascii=False)
+        for d in (order or list(generated))
+    ]
+    path.write_text("".join(line + "\n" for line in lines), "utf-8")
+    return path
+
+
+def write_generated_head(path: Path, doc_ids: set[str]) -> Path:
+    """The bundled stand-in generated questions of these passages only, as they are stored."""
+    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, directory
+
+    with gzip.open(directory() / GENERATED_FILE, "rt", encoding="utf-8") as lines:
+        kept = [line for line in lines if json.loads(line)["docid"] in doc_ids]
+    path.write_text("".join(kept), "utf-8")
+    return path
+
+
+def read_index(directory: Path) -> tuple[np.ndarray, list[str]]:
+    """An index directory's vectors ``(n, dim)`` and docids, in index order."""
+    import faiss
+
+    index = faiss.read_index(str(directory / "index"))
+    docids = (directory / "docid").read_text("utf-8").splitlines()
+    return index.reconstruct_n(0, index.ntotal), docids
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The lines our CLI reports errors on (progress bars also write to stderr)."""
+    return [line for line in stderr.replace("\r", "\n").splitlines() if line.startswith("error:")]
+
+
+def build_argv(model: Path, corpus: Path, out: Path, *extra: str) -> list[str]:
+    """Index CLI flags of the augmentation tests: tiny model, prefixes, 12-token queries."""
+    return [
+        "--corpus", str(corpus), "--encoder", str(model), "--output", str(out),
+        "--query-prefix", "query:", "--passage-prefix", "passage:",
+        "--query-max-length", "12", "--batch-size", "4", *extra,
+    ]  # fmt: skip
