@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from xqg_pyserini.java import bundled_java_home
-from xqg_pyserini.pyserini_env import STARTUP_LINE, startup_file_path, write_startup_file
+from xqg_pyserini.startup import STARTUP_LINE, startup_file_path, write_startup_file
 
 HOOK_INSTALLED = startup_file_path().is_file()
 needs_hook = pytest.mark.skipif(
@@ -168,7 +168,7 @@ def test_ir_datasets_still_reads_its_package_data_through_the_hook() -> None:
 def test_finder_does_not_recurse_with_a_finder_that_asks_everyone() -> None:
     import importlib.abc
 
-    from xqg_pyserini.pyserini_env import PyseriniImportHook
+    from xqg_pyserini.startup import PyseriniImportHook
 
     class AskEveryone(importlib.abc.MetaPathFinder):
         def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]

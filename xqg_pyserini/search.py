@@ -41,7 +41,7 @@ def _index(argv: list[str]) -> Path:
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.indexes.metadata import read_metadata
-    from xqg_pyserini.pyserini_env import install_import_hook
+    from xqg_pyserini.startup import install_import_hook
 
     argv = list(sys.argv[1:] if argv is None else argv)
     if "-h" in argv or "--help" in argv:

@@ -28,7 +28,7 @@ from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.encoders.spec import EncoderSpec, resolve_encoder_spec
 from xqg_pyserini.encoders.transformer import TransformerEncoder
 from xqg_pyserini.errors import XqgError
-from xqg_pyserini.pyserini_env import install_import_hook
+from xqg_pyserini.startup import install_import_hook
 
 install_import_hook()
 

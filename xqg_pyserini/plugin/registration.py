@@ -4,7 +4,7 @@ Pyserini has no plugin registry: its encoder classes live in two dicts,
 ``pyserini.encode.query_encoder_class_map`` and ``document_encoder_class_map``,
 and ``python -m pyserini.search.faiss`` / ``python -m pyserini.encode`` fix the
 ``--encoder-class`` choices as a literal list in argparse. The start-up hook
-(:mod:`xqg_pyserini.pyserini_env`) calls two things from here, and nothing else
+(:mod:`xqg_pyserini.startup.encoders`) calls two things from here, and nothing else
 of Pyserini is touched:
 
 * :func:`register_encoder_maps`, right after ``pyserini.encode`` is imported:
