@@ -15,20 +15,9 @@ import runpy
 import sys
 from pathlib import Path
 
+from xqg_pyserini.indexes.search_command import pyserini_search_argv
+
 __all__ = ["main", "pyserini_search_argv"]
-
-
-def pyserini_search_argv(argv: list[str], index: str | Path) -> list[str]:
-    """``argv`` with ``--encoder INDEX --encoder-class xqg`` added where left out."""
-    given = {arg.split("=", 1)[0] for arg in argv if arg.startswith("--")}
-    filled = list(argv)
-    if "--encoded-queries" in given:
-        return filled
-    if "--encoder" not in given:
-        filled += ["--encoder", str(index)]
-    if "--encoder-class" not in given:
-        filled += ["--encoder-class", "xqg"]
-    return filled
 
 
 def _index(argv: list[str]) -> Path:
