@@ -1,7 +1,9 @@
 """A Hugging Face encoder with its tokenizer and :class:`EncoderSettings`; no Pyserini.
 
 The index builder uses this class directly (no JVM needed); the Pyserini-facing
-encoders in :mod:`xqg_pyserini.encoders.pyserini_api` wrap it.
+encoders in :mod:`xqg_pyserini.encoders.pyserini_api` wrap it. The embedding
+itself (input strings, tokenisation, pooling, normalisation) is
+:mod:`xqg_pyserini.encoders.embedding`'s, which training shares.
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from xqg_pyserini.encoders.pooling import pool
-from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError, join_prefix
+from xqg_pyserini.encoders.embedding import (
+    embed,
+    passage_input,
+    passage_texts,
+    query_texts,
+    tokenize,
+)
+from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError
 
-__all__ = ["DTYPES", "TransformerEncoder", "passage_input"]
+__all__ = ["DTYPES", "TransformerEncoder", "passage_input"]  # passage_input: re-exported
 
 DTYPES = ("float32", "float16", "bfloat16")
 _LENGTH_SLICE = 1024  # queries tokenised at once to count their tokens
-
-
-def passage_input(title: str | None, text: str) -> str:
-    """The passage string the model reads: ``title + " " + text`` (text alone without title)."""
-    return f"{title} {text}" if title else text
 
 
 class TransformerEncoder:
@@ -58,8 +61,9 @@ class TransformerEncoder:
 
     def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Encode one batch of queries; float32 array of shape (n, dim)."""
-        texts = [join_prefix(self.settings.query_prefix, q) for q in queries]
-        return self._encode_batch(texts, self.settings.query_max_length)
+        return self._encode_batch(
+            query_texts(self.settings, queries), self.settings.query_max_length
+        )
 
     def query_lengths(self, queries: Sequence[str]) -> list[int]:
         """Tokens of each query as :meth:`encode_queries` reads it (prefix, specials, cut)."""
@@ -67,10 +71,7 @@ class TransformerEncoder:
         # slices: a fast tokenizer keeps a few KB of offsets and tokens per text until
         # its output is dropped, which for a chunk's 100k+ questions would be GBs
         for start in range(0, len(queries), _LENGTH_SLICE):
-            texts = [
-                join_prefix(self.settings.query_prefix, q)
-                for q in queries[start : start + _LENGTH_SLICE]
-            ]
+            texts = query_texts(self.settings, queries[start : start + _LENGTH_SLICE])
             ids = self.tokenizer(
                 texts,
                 max_length=self.settings.query_max_length,
@@ -85,11 +86,7 @@ class TransformerEncoder:
         self, texts: Sequence[str], titles: Sequence[str | None] | None = None
     ) -> np.ndarray:
         """Encode one batch of passages; float32 array of shape (n, dim)."""
-        titles = titles if titles is not None else [None] * len(texts)
-        inputs = [
-            join_prefix(self.settings.passage_prefix, passage_input(title, text))
-            for title, text in zip(titles, texts, strict=True)
-        ]
+        inputs = passage_texts(self.settings, texts, titles)
         return self._encode_batch(inputs, self.settings.passage_max_length)
 
     def _encode_batch(self, texts: list[str], max_length: int) -> np.ndarray:
@@ -97,18 +94,9 @@ class TransformerEncoder:
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        batch = self.tokenizer(
-            texts,
-            max_length=max_length,
-            truncation=True,
-            padding="longest",
-            return_tensors="pt",
-        ).to(self.device)
+        batch = tokenize(self.tokenizer, texts, max_length).to(self.device)
         with torch.inference_mode():
-            hidden = self.model(**batch).last_hidden_state
-            vectors = pool(hidden, batch["attention_mask"], self.settings.pooling).float()
-            if self.settings.l2_norm:
-                vectors = torch.nn.functional.normalize(vectors, p=2, dim=-1)
+            vectors = embed(self.model, batch, self.settings)
         return vectors.cpu().numpy().astype(np.float32, copy=False)
 
 
