@@ -47,3 +47,15 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_corpus_head(tmp_path: Path) -> Path:
     """The first 12 passages of the bundled xqg-demo collection, as a JSONL file."""
     return write_demo_head(tmp_path / "corpus.jsonl", 12)
+
+
+@pytest.fixture()
+def e5_cache(e5_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``XQG_PYSERINI_CACHE`` pointing at the converted e5 for the whole test that asks for it.
+
+    So the ``multilingual-e5-small`` preset resolves to ``e5_model_dir`` in the
+    test and in the subprocesses it starts.
+    """
+    root = e5_model_dir.parents[1]
+    monkeypatch.setenv("XQG_PYSERINI_CACHE", str(root))
+    return root

@@ -93,13 +93,10 @@ def test_pyserini_search_cli_over_our_index(demo_index: Path, tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_the_demo_story_plain_vs_xqg(
-    demo_index: Path, e5_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_demo_story_plain_vs_xqg(demo_index: Path, e5_cache: Path, tmp_path: Path) -> None:
     """`make demo` in small: xQG index from the plain one, both searched by Pyserini, compared."""
     from xqg_pyserini.eval.__main__ import main as evaluate
 
-    monkeypatch.setenv("XQG_PYSERINI_CACHE", str(e5_model_dir.parents[1]))
     head = demo_index.parents[1] / "head.jsonl"
     doc_ids = {json.loads(line)["docid"] for line in head.read_text("utf-8").splitlines()}
     generated = write_generated_head(tmp_path / "generated.jsonl", doc_ids)
