@@ -235,11 +235,11 @@ def _padded(lengths_in_order: list[int], batch: int) -> int:
     )
 
 
-def _padded_by_budget(lengths: list[int], budget: int) -> int:
-    """Padded tokens of questions batched as the builder batches them (token budget)."""
-    from xqg_pyserini.encoders.augment import token_budget_batches
+def _padded_by_limit(lengths: list[int], max_padded_tokens: int) -> int:
+    """Padded tokens of questions batched as the builder batches them (padded-token limit)."""
+    from xqg_pyserini.encoders.batching import padded_token_batches
 
-    batches = token_budget_batches(lengths, budget)
+    batches = padded_token_batches(lengths, max_padded_tokens)
     return sum(max(lengths[i] for i in rows) * len(rows) for rows in batches)
 
 
@@ -249,14 +249,14 @@ def token_counts(
     """Tokens the encoder reads (special tokens included), real and padded as batched.
 
     Padding follows the builder: passages sorted by character length in batches
-    of ``batch_size``, questions sorted by token count in batches of
-    :func:`~xqg_pyserini.indexes.augmented.question_token_budget` padded tokens.
+    of ``batch_size``, questions sorted by token count in batches of at most
+    :func:`~xqg_pyserini.encoders.batching.max_padded_question_tokens` padded tokens.
     """
     from transformers import AutoTokenizer
 
+    from xqg_pyserini.encoders.batching import max_padded_question_tokens
     from xqg_pyserini.encoders.settings import EncoderSettings, join_prefix
     from xqg_pyserini.encoders.transformer import passage_input
-    from xqg_pyserini.indexes.augmented import question_token_budget
 
     tok = AutoTokenizer.from_pretrained(str(spec.model_dir))
     ordered = sorted(passages, key=lambda p: len(p["title"] + p["text"]))
@@ -280,7 +280,7 @@ def token_counts(
         passage_max_length=spec.passage_max_length,
         query_max_length=spec.query_max_length,
     )
-    budget = question_token_budget(settings, batch_size)
+    max_padded_tokens = max_padded_question_tokens(settings, batch_size)
     return {
         "passages": len(passages),
         "questions": len(questions),
@@ -288,7 +288,7 @@ def token_counts(
         "question": sum(q_len),
         "all": sum(p_len) + sum(q_len),
         "passage_padded": _padded(p_len, batch_size),
-        "all_padded": _padded(p_len, batch_size) + _padded_by_budget(q_len, budget),
+        "all_padded": _padded(p_len, batch_size) + _padded_by_limit(q_len, max_padded_tokens),
     }
 
 
@@ -301,9 +301,9 @@ def breakdown(
     from xqg_pyserini.encoders import augment
     from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.encoders.transformer import TransformerEncoder
-    from xqg_pyserini.indexes import build as build_module
-    from xqg_pyserini.indexes.augmented import AugmentRequest
+    from xqg_pyserini.indexes.build import build_index
     from xqg_pyserini.indexes.checkpoint import Checkpoint
+    from xqg_pyserini.indexes.request import AugmentRequest, BuildRequest
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
     passages = first(demo.passages, size)
@@ -320,7 +320,7 @@ def breakdown(
     )
     out = work / "ix-breakdown"
     shutil.rmtree(out, ignore_errors=True)
-    request = build_module.BuildRequest(
+    request = BuildRequest(
         corpus=open_corpus(corpus),
         encoder_name=str(spec.model_dir),
         settings=settings,
@@ -334,7 +334,7 @@ def breakdown(
         (TransformerEncoder, "encode_passages", "passage encoding"),
         (TransformerEncoder, "encode_queries", "question encoding"),
         (GeneratedJoin, "take", "reading and joining questions"),
-        (augment.PassageAugmenter, "augment", "selecting, summing, mixing"),
+        (augment.PassageAugmenter, "augment_variants", "selecting, summing, mixing"),
         (FaissIndexWriter, "add", "index add and write"),
         (FaissIndexWriter, "_write_files", "index add and write"),
         (Checkpoint, "save", "checkpoints"),
@@ -343,7 +343,7 @@ def breakdown(
         profiler.wrap(owner, name, label)
     try:
         start = time.perf_counter()
-        build_module.build_index(request)
+        build_index(request)
         total = time.perf_counter() - start
     finally:
         profiler.restore()

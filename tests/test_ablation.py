@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from tests.helpers import ROOT, demo_generated, error_lines, read_index, write_generated
-from xqg_pyserini import ablation
 from xqg_pyserini import index as index_cli
+from xqg_pyserini.ablation.__main__ import build_parser, main
 from xqg_pyserini.eval import read_trec_run
 from xqg_pyserini.indexes import read_metadata
 
@@ -101,7 +101,7 @@ def run(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         done = Ablation(root, tiny_bert)  # reads the bundled questions: before the override
         previous = xqg_demo.set_directory(_demo_directory(root))
         try:
-            assert ablation.main(done.argv()) == 0
+            assert main(done.argv()) == 0
             yield done
         finally:
             xqg_demo.set_directory(previous)
@@ -187,22 +187,14 @@ def test_the_curve_is_written(run: Ablation) -> None:
 
 @pytest.mark.slow
 def test_a_rerun_reuses_everything(run: Ablation, capsys) -> None:
-    from xqg_pyserini.irds import xqg_demo
-
     watched = [
         *(_index(run, name) / "index" for name in ("plain", "xqg-qpl1", "xqg-qpl3")),
         *(run.output / "runs").glob("*.trec"),
         run.output / "report" / "report.json",
     ]
     before = {path: path.stat().st_mtime_ns for path in watched}
-    previous = xqg_demo.set_directory(run.root / "xqg_demo")
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("IR_DATASETS_HOME", str(run.root / "irds"))
-            capsys.readouterr()
-            assert ablation.main(run.argv()) == 0
-    finally:
-        xqg_demo.set_directory(previous)
+    capsys.readouterr()
+    assert main(run.argv()) == 0  # the fixture's private xqg-demo is still in place
     assert {path: path.stat().st_mtime_ns for path in watched} == before
     out = capsys.readouterr()
     assert "| N | R@2kt" in out.out and "encoding" not in out.err
@@ -211,13 +203,13 @@ def test_a_rerun_reuses_everything(run: Ablation, capsys) -> None:
 def test_another_corpus_needs_generated_queries(tmp_path: Path, capsys) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"docid": "1", "title": "t", "text": "x"}\n', "utf-8")
-    assert ablation.main(["--corpus", str(corpus), "--output", str(tmp_path / "o")]) == 2
+    assert main(["--corpus", str(corpus), "--output", str(tmp_path / "o")]) == 2
     lines = error_lines(capsys.readouterr().err)
     assert lines == [f"error: --generated-queries is required with --corpus {corpus}"]
 
 
 def test_every_flag_is_in_help_and_in_the_readme() -> None:
-    parser = ablation.build_parser()
+    parser = build_parser()
     flags = [o for a in parser._actions for o in a.option_strings if o.startswith("--")]
     help_text = parser.format_help()
     readme = (ROOT / "README.md").read_text("utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import random
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +26,13 @@ from tests.helpers import (
 )
 from xqg_pyserini.data import read_jsonl_corpus
 from xqg_pyserini.data.generated_join import GeneratedJoin, UnmatchedQuestionsError
-from xqg_pyserini.encoders.augment import AugmentSettings, AugmentSummary, mix
+from xqg_pyserini.encoders.augment import (
+    AugmentSettings,
+    AugmentSummary,
+    PassageAugmenter,
+    mix,
+)
+from xqg_pyserini.encoders.batching import padded_token_batches
 from xqg_pyserini.index import main
 from xqg_pyserini.indexes import read_metadata
 
@@ -203,9 +210,9 @@ def test_generated_files_in_another_order(
     monkeypatch: pytest.MonkeyPatch,
     how: str,
 ) -> None:
-    from xqg_pyserini.indexes import builder
+    from xqg_pyserini.indexes import encoding
 
-    monkeypatch.setattr(builder, "CHUNK_BATCHES", 1)  # chunks of 2 passages: 3 chunks
+    monkeypatch.setattr(encoding, "CHUNK_BATCHES", 1)  # chunks of 2 passages: 3 chunks
     corpus, generated = inputs
     source = _reorder(tmp_path, generated, how)
     out = tmp_path / "idx"
@@ -344,15 +351,145 @@ def test_mix_keeps_passages_without_questions_and_alpha_zero_exact() -> None:
     mean = mix(passages, sums, counts, AugmentSettings(alpha=0.5, method="mean"))
     np.testing.assert_array_equal(mean, [[3.0, 6.0], [3.0, -4.0]])
     np.testing.assert_array_equal(mix(passages, sums, counts, AugmentSettings(alpha=0)), passages)
-    assert AugmentSummary().questions_used == 0
 
 
-def test_cli_methods_match_the_library() -> None:
-    from xqg_pyserini.cli import index_options
-    from xqg_pyserini.encoders import augment
+class StubEncoder:
+    """What :class:`PassageAugmenter` needs of an encoder, with fixed question vectors.
 
-    assert index_options.AUGMENT_METHODS == augment.AUGMENT_METHODS
-    assert AugmentSettings().languages == LANGS
+    Its token count is a question's length in characters; it logs what it encodes.
+    """
+
+    dimension = 2
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+        self.batches: list[list[str]] = []
+
+    def query_lengths(self, queries: Sequence[str]) -> list[int]:
+        return [len(q) for q in queries]
+
+    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
+        self.batches.append(list(queries))
+        return np.array([self.vectors[q] for q in queries], dtype=np.float32)
+
+
+STUB_VECTORS = {  # English questions are never requested: their vectors would stand out
+    "ja1": [2, 0], "ja2": [0, 4], "fi1": [6, 6], "en1": [100, 100],
+    "ja3": [8, 0], "ko1": [0, 8], "ko2": [2, 2], "ko3": [4, -4], "en2": [100, -100],
+}  # fmt: skip
+STUB_PASSAGES = np.array([[1, 2], [4, 0], [3, 3], [-1, 5]], dtype=np.float32)
+STUB_QUERIES = [
+    {"ja": ("ja1", "ja2"), "fi": ("fi1",), "en": ("en1",)},
+    {"ja": ("ja3",), "ko": ("ko1", "ko2", "ko3")},
+    None,  # no record
+    {"en": ("en2",)},  # only a language not requested
+]
+# e'(p) = 0.5 e(p) + 0.5 (SUM|MEAN e(q)), worked out by hand; passages 3 and 4 keep e(p)
+STUB_CASES = {
+    "sum": (
+        AugmentSettings(alpha=0.5),
+        [[4.5, 6], [9, 3], [3, 3], [-1, 5]],  # sums [8, 10] and [14, 6]
+        {"ja": 3, "fi": 1, "ko": 3}, {"en": 2}, 0,
+    ),
+    "mean": (
+        AugmentSettings(alpha=0.5, method="mean"),
+        [[0.5 + 4 / 3, 1 + 5 / 3], [3.75, 0.75], [3, 3], [-1, 5]],  # means of 3 and 4
+        {"ja": 3, "fi": 1, "ko": 3}, {"en": 2}, 0,
+    ),
+    "ja-only": (
+        AugmentSettings(alpha=0.5, languages=("ja",)),
+        [[1.5, 3], [6, 0], [3, 3], [-1, 5]],  # ja1 + ja2, ja3
+        {"ja": 3}, {"fi": 1, "en": 2, "ko": 3}, 0,
+    ),
+    "cap1": (
+        AugmentSettings(alpha=0.5, queries_per_language=1),
+        [[4.5, 4], [6, 4], [3, 3], [-1, 5]],  # ja1 + fi1, ja3 + ko1
+        {"ja": 2, "fi": 1, "ko": 1}, {"en": 2}, 3,
+    ),
+    "cap2": (
+        AugmentSettings(alpha=0.5, queries_per_language=2),
+        [[4.5, 6], [7, 5], [3, 3], [-1, 5]],  # ja1 + ja2 + fi1, ja3 + ko1 + ko2
+        {"ja": 3, "fi": 1, "ko": 2}, {"en": 2}, 1,
+    ),
+}  # fmt: skip
+STUB_ENCODED = {  # the questions each case encodes, once each
+    "sum": ["fi1", "ja1", "ja2", "ja3", "ko1", "ko2", "ko3"],
+    "mean": ["fi1", "ja1", "ja2", "ja3", "ko1", "ko2", "ko3"],
+    "ja-only": ["ja1", "ja2", "ja3"],
+    "cap1": ["fi1", "ja1", "ja3", "ko1"],
+    "cap2": ["fi1", "ja1", "ja2", "ja3", "ko1", "ko2"],
+}
+
+
+@pytest.mark.parametrize("case", STUB_CASES)
+def test_augmenter_mixes_by_the_formula(case: str) -> None:
+    settings, expected, used, ignored, over_cap = STUB_CASES[case]
+    encoder = StubEncoder(STUB_VECTORS)
+    augmenter = PassageAugmenter(encoder, settings, max_padded_tokens=6)
+    vectors = augmenter.augment(STUB_PASSAGES, STUB_QUERIES)
+    assert vectors.dtype == np.float32 and vectors.shape == (4, 2)
+    np.testing.assert_allclose(vectors, expected, rtol=1e-6)
+    np.testing.assert_array_equal(vectors[2:], STUB_PASSAGES[2:])  # exactly e(p)
+    assert augmenter.summary == AugmentSummary(
+        passages_augmented=2,
+        passages_without_questions=2,
+        passages_without_record=1,
+        questions_per_language=used,
+        questions_ignored_by_language=ignored,
+        questions_over_cap=over_cap,
+    )
+    assert sorted(q for batch in encoder.batches for q in batch) == STUB_ENCODED[case]
+    assert all(len(batch) <= 2 for batch in encoder.batches)  # 3 characters each: 6 tokens
+
+
+def test_variants_come_from_one_encoding() -> None:
+    names = ["cap1", "cap2", "sum", "mean"]
+    encoder = StubEncoder(STUB_VECTORS)
+    variants = [STUB_CASES[name][0] for name in names]
+    augmenter = PassageAugmenter(encoder, variants, max_padded_tokens=100)
+    mixed = augmenter.augment_variants(STUB_PASSAGES, STUB_QUERIES)
+    for name, vectors in zip(names, mixed, strict=True):
+        np.testing.assert_allclose(vectors, STUB_CASES[name][1], rtol=1e-6)
+    assert sorted(q for batch in encoder.batches for q in batch) == STUB_ENCODED["sum"]
+    capped = StubEncoder(STUB_VECTORS)
+    PassageAugmenter(capped, variants[:2], 100).augment_variants(STUB_PASSAGES, STUB_QUERIES)
+    assert sorted(q for batch in capped.batches for q in batch) == STUB_ENCODED["cap2"]
+    assert [s.questions_over_cap for s in augmenter.summaries] == [3, 1, 0, 0]
+    with pytest.raises(ValueError, match="use augment_variants"):
+        augmenter.augment(STUB_PASSAGES, STUB_QUERIES)
+    with pytest.raises(ValueError, match="share the languages"):
+        PassageAugmenter(encoder, [variants[0], STUB_CASES["ja-only"][0]], 100)
+
+
+def test_counting_alone_encodes_nothing() -> None:
+    """What a resumed build does for the passages it already has."""
+    encoder = StubEncoder(STUB_VECTORS)
+    augmenter = PassageAugmenter(encoder, STUB_CASES["cap1"][0], max_padded_tokens=6)
+    augmenter.count(STUB_QUERIES)
+    assert encoder.batches == []
+    assert augmenter.summary.questions_per_language == {"ja": 2, "fi": 1, "ko": 1}
+    assert augmenter.summary.passages_augmented == 2
+
+
+def test_padded_token_batches() -> None:
+    # sorted lengths 1, 3, 3 | 5 | 9: adding 5 would pad 4 x 5 = 20 > 9 tokens
+    assert padded_token_batches([5, 1, 3, 3, 9], 9) == [[1, 2, 3], [0], [4]]
+    assert padded_token_batches([20, 2], 9) == [[1], [0]]  # longer than the limit: alone
+    assert padded_token_batches([], 9) == []
+
+
+def test_cli_accepts_exactly_the_library_methods_and_defaults_to_the_paper() -> None:
+    from xqg_pyserini.encoders.augment import AUGMENT_METHODS
+    from xqg_pyserini.index import parse_args
+
+    for method in AUGMENT_METHODS:
+        assert parse_args(["--augment", method]).augment == method
+        assert AugmentSettings(method=method).method == method
+    with pytest.raises(SystemExit):
+        parse_args(["--augment", "max"])
+    with pytest.raises(ValueError, match="must be one of sum, mean"):
+        AugmentSettings(method="max")
+    assert AugmentSettings() == AugmentSettings(0.01, "sum", LANGS, None)
 
 
 # ------------------------------------------------------------------ Pyserini parity (slow)
@@ -390,8 +527,8 @@ def test_plain_index_equals_pyserini_encode(
     assert np.abs(our_vectors - their_vectors).max() < 1e-5
 
 
-def test_question_batches_fill_a_token_budget(tiny_bert: Path) -> None:
-    from xqg_pyserini.encoders.augment import encode_query_batches
+def test_question_batches_fill_max_padded_tokens(tiny_bert: Path) -> None:
+    from xqg_pyserini.encoders.batching import encode_query_batches
     from xqg_pyserini.encoders.settings import EncoderSettings
     from xqg_pyserini.encoders.transformer import TransformerEncoder
 
@@ -401,7 +538,7 @@ def test_question_batches_fill_a_token_budget(tiny_bert: Path) -> None:
     queries = [" ".join(rng.choices(words, k=rng.randint(1, 20))) for _ in range(60)]
     lengths = encoder.query_lengths(queries)
     assert max(lengths) == 16  # cut at query_max_length, as encoded
-    batches = list(encode_query_batches(encoder, queries, token_budget=48))
+    batches = list(encode_query_batches(encoder, queries, max_padded_tokens=48))
     assert sorted(i for rows, _ in batches for i in rows) == list(range(60))
     for rows, vectors in batches:
         assert max(lengths[i] for i in rows) * len(rows) <= 48 or len(rows) == 1

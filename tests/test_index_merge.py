@@ -71,7 +71,8 @@ def test_augmented_shards_merge_with_summed_counts(
     assert [read_metadata(s).augmentation["join"] for s in shards] == ["aligned"] * 2
     merged = tmp_path / "merged"
     assert merge_main(["--output", str(merged), *map(str, shards)]) == 0
-    np.testing.assert_allclose(read_index(merged)[0], read_index(whole)[0], atol=1e-6, rtol=0)
+    # the shards batch other questions together than the whole build: float32 rounding
+    np.testing.assert_allclose(read_index(merged)[0], read_index(whole)[0], atol=1e-6, rtol=1e-6)
     assert read_metadata(merged).augmentation == read_metadata(whole).augmentation
 
 

@@ -20,6 +20,7 @@ import pytest
 from tests.helpers import demo_generated, read_index, write_demo_head, write_generated
 from xqg_pyserini.index import main
 from xqg_pyserini.indexes.checkpoint import Checkpoint, partial_dir
+from xqg_pyserini.indexes.request import BuildRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSAGES = 600
@@ -94,7 +95,7 @@ def fake_checkpoint(out: Path, key: dict[str, object], rows: int, dim: int) -> N
     directory = partial_dir(out)
     directory.mkdir()
     Checkpoint(directory, key).save(
-        [str(i) for i in range(rows)], np.full((rows, dim), 7.0, np.float32), {}
+        [str(i) for i in range(rows)], np.full((rows, dim), 7.0, np.float32)
     )
 
 
@@ -157,3 +158,76 @@ def test_build_lock_serialises_and_leaves_no_file(tmp_path: Path) -> None:
     thread.join(10)
     assert order == ["first", "second"]
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ several indexes from one pass
+
+
+def one_pass_requests(model: Path, corpus: Path, root: Path) -> list[BuildRequest]:
+    """Two xQG indexes of one pass: 1 and 2 questions per language, chunks of 4 passages."""
+    from xqg_pyserini.data.corpus_source import open_corpus
+    from xqg_pyserini.encoders.settings import resolve_encoder
+    from xqg_pyserini.indexes.request import AugmentRequest
+
+    generated = write_generated(root / "gen.jsonl", demo_generated(10))
+    return [
+        BuildRequest(
+            corpus=open_corpus(corpus),
+            encoder_name=str(model),
+            settings=resolve_encoder(str(model)),
+            output=root / f"qpl{n}",
+            batch_size=2,
+            checkpoint_every=4,
+            augment=AugmentRequest.from_paths([generated], alpha=0.3, queries_per_language=n),
+        )
+        for n in (1, 2)
+    ]
+
+
+def test_one_pass_resumes_from_what_every_index_holds(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A kill between two indexes' checkpoints leaves one a chunk ahead: both resume from
+    the other's, and the counts are those of an uninterrupted build."""
+    from dataclasses import replace
+
+    from xqg_pyserini.indexes.build import build_indexes
+
+    requests = one_pass_requests(tiny_bert, demo_corpus_head, tmp_path)
+    whole = build_indexes(
+        [replace(r, output=tmp_path / f"whole-{r.output.name}") for r in requests]
+    )
+    docids = read_index(tmp_path / "whole-qpl1")[1]
+    for request, chunks in zip(requests, (2, 1), strict=True):  # 8 and 4 passages checkpointed
+        directory = partial_dir(request.output)
+        directory.mkdir()
+        checkpoint = Checkpoint(directory, request.resume_key())
+        for k in range(chunks):
+            checkpoint.save(docids[4 * k : 4 * k + 4], np.full((4, 32), 7.0, np.float32))
+    capsys.readouterr()
+    metas = build_indexes(requests)
+    assert capsys.readouterr().err.count("reusing 4 passages") == 2
+    for request, meta, reference in zip(requests, metas, whole, strict=True):
+        vectors, ids = read_index(request.output)
+        expected, expected_ids = read_index(tmp_path / f"whole-{request.output.name}")
+        assert ids == expected_ids == docids
+        assert (vectors[:4] == 7.0).all()  # from the checkpoint
+        np.testing.assert_array_equal(vectors[4:], expected[4:])  # 4-7 encoded again, not 7.0
+        assert meta.augmentation["summary"] == reference.augmentation["summary"]
+        assert meta.build_key == reference.build_key
+        assert not partial_dir(request.output).exists()
+
+
+def test_requests_that_cannot_share_a_pass_are_refused(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from xqg_pyserini.indexes.build import build_indexes
+
+    first, second = one_pass_requests(tiny_bert, demo_corpus_head, tmp_path)
+    with pytest.raises(ValueError, match=r"cannot be built in one pass .*: different batch_size"):
+        build_indexes([first, replace(second, batch_size=4)])
+    with pytest.raises(ValueError, match="same output"):
+        build_indexes([first, replace(second, output=first.output)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "gen.jsonl"]

@@ -21,17 +21,22 @@ import pytest
 pytest.importorskip("nltk")
 pytest.importorskip("punkt.data.english")
 
+from xqg_pyserini.eval import answers  # noqa: E402
+from xqg_pyserini.eval.answer_metrics import AnswerMetricsError, answer_qrels  # noqa: E402
+from xqg_pyserini.eval.answers import answer_spans  # noqa: E402
+from xqg_pyserini.eval.nltk_data import nltk_word_tokenize  # noqa: E402
+from xqg_pyserini.eval.rankings import ranked_docids, ranked_run  # noqa: E402
 from xqg_pyserini.eval.recall_kt import (  # noqa: E402
     MissingQuestionsWarning,
     RecallKtError,
-    nltk_word_tokenize,
-    ranked_docids,
+    RecallKtResult,
     recall_at_k_tokens,
     recall_at_k_tokens_trec,
 )
-from xqg_pyserini.eval.run_file import read_trec_run  # noqa: E402
+from xqg_pyserini.eval.run_file import read_run  # noqa: E402
 
 Tokenize = Callable[[str], list[str]]
+Rankings = dict[str, list[str]]
 
 PASSAGES = {
     "p1": "Alpha beta, gamma.",
@@ -49,10 +54,15 @@ def word_tokenize(tmp_path_factory: pytest.TempPathFactory) -> Tokenize:
         return nltk_word_tokenize()
 
 
+def recall(rankings: Rankings, *args, **kwargs) -> RecallKtResult:
+    """:func:`recall_at_k_tokens` of ``{qid: [docid, ...]}`` as a ranx Run in that order."""
+    return recall_at_k_tokens(ranked_run(rankings), *args, **kwargs)
+
+
 def one_question(
     answers: list[str], ks: tuple[int, ...], word_tokenize: Tokenize, run=("p1", "p2")
 ) -> dict[int, bool]:
-    result = recall_at_k_tokens(
+    result = recall(
         {"q": list(run)}, PASSAGES, {"q": answers}, {"q": "ar"}, ks, tokenize=word_tokenize
     )
     return {k: result.hits[k]["q"] for k in ks}
@@ -63,7 +73,7 @@ def test_tokens_of_the_fixture(word_tokenize: Tokenize) -> None:
     assert word_tokenize(PASSAGES["p1"]) == ["Alpha", "beta", ",", "gamma", "."]
 
 
-def test_budget_cuts_inside_a_passage(word_tokenize: Tokenize) -> None:
+def test_the_cut_at_k_tokens_falls_inside_a_passage(word_tokenize: Tokenize) -> None:
     # k=7 keeps "Alpha beta , gamma . Delta epsilon": zeta (token 8) is cut off.
     assert one_question(["zeta"], (7, 8), word_tokenize) == {7: False, 8: True}
     assert one_question(["epsilon"], (6, 7), word_tokenize) == {6: False, 7: True}
@@ -96,7 +106,7 @@ def test_yes_no_answers_dropped_and_empty_questions_skipped(word_tokenize: Token
         "qe": ["yes"],  # skipped, so not "missing" though absent from the run
     }
     run = {qid: ["p3"] for qid in ("qa", "qb", "qc", "qd")}
-    result = recall_at_k_tokens(
+    result = recall(
         run, PASSAGES, answers, dict.fromkeys(answers, "fi"), (10,), tokenize=word_tokenize
     )
     assert result.hits[10] == {"qa": True, "qc": True, "qd": False}
@@ -113,9 +123,7 @@ RUN_WITHOUT_Q2 = {"q1": ["p1"], "q3": ["p1", "p2"], "q4": ["p2"]}
 def test_missing_questions_reported_and_left_out(word_tokenize: Tokenize) -> None:
     # k=6: q1 hits, q3 misses (zeta is token 8), q4 hits; q2 is missing.
     with pytest.warns(MissingQuestionsWarning, match="1 of 4 answerable .* q2"):
-        result = recall_at_k_tokens(
-            RUN_WITHOUT_Q2, PASSAGES, ANSWERS, LANGUAGES, (6,), tokenize=word_tokenize
-        )
+        result = recall(RUN_WITHOUT_Q2, PASSAGES, ANSWERS, LANGUAGES, (6,), tokenize=word_tokenize)
     assert result.missing == ("q2",)
     assert result.missing_policy == "report"
     assert result.questions == {"ar": 1, "bn": 2}
@@ -126,7 +134,7 @@ def test_missing_questions_reported_and_left_out(word_tokenize: Tokenize) -> Non
 
 def test_missing_questions_counted_as_misses(word_tokenize: Tokenize) -> None:
     with pytest.warns(MissingQuestionsWarning, match="scored as misses"):
-        result = recall_at_k_tokens(
+        result = recall(
             RUN_WITHOUT_Q2,
             PASSAGES,
             ANSWERS,
@@ -153,7 +161,7 @@ def test_per_language_scores_and_macro_average(word_tokenize: Tokenize) -> None:
     languages = {qid: {"a": "ar", "b": "bn", "f": "fi", "t": "te"}[qid[0]] for qid in answers}
     run = {"a1": ["p1"], "a2": ["p1"], "b1": ["p1"], "b2": ["p2"], "b3": ["p2"]}
     run |= {"f1": ["p4"], "t1": ["p4"]}
-    result = recall_at_k_tokens(run, PASSAGES, answers, languages, (50,), tokenize=word_tokenize)
+    result = recall(run, PASSAGES, answers, languages, (50,), tokenize=word_tokenize)
     assert result.questions == {"ar": 2, "bn": 3, "fi": 1}
     assert result.per_language[50] == pytest.approx({"ar": 50.0, "bn": 100 / 3, "fi": 100.0})
     assert result.average[50] == pytest.approx((50 + 100 / 3 + 100) / 3)
@@ -165,16 +173,12 @@ def test_per_language_scores_and_macro_average(word_tokenize: Tokenize) -> None:
 def test_language_comes_from_the_question(word_tokenize: Tokenize) -> None:
     run = {"q1": ["p1"], "q2": ["p1"]}
     answers = {"q1": ["Alpha"], "q2": ["zeta"]}
-    result = recall_at_k_tokens(
-        run, PASSAGES, answers, {"q1": "ja", "q2": "ko"}, (9,), tokenize=word_tokenize
-    )
+    result = recall(run, PASSAGES, answers, {"q1": "ja", "q2": "ko"}, (9,), tokenize=word_tokenize)
     assert result.per_language[9] == {"ja": 100.0, "ko": 0.0}
-    swapped = recall_at_k_tokens(
-        run, PASSAGES, answers, {"q1": "ko", "q2": "ja"}, (9,), tokenize=word_tokenize
-    )
+    swapped = recall(run, PASSAGES, answers, {"q1": "ko", "q2": "ja"}, (9,), tokenize=word_tokenize)
     assert swapped.per_language[9] == {"ja": 0.0, "ko": 100.0}
     with pytest.raises(RecallKtError, match="no language given for question 'q2'"):
-        recall_at_k_tokens(run, PASSAGES, answers, {"q1": "ja"}, (9,), tokenize=word_tokenize)
+        recall(run, PASSAGES, answers, {"q1": "ja"}, (9,), tokenize=word_tokenize)
 
 
 def test_each_passage_tokenised_once(word_tokenize: Tokenize) -> None:
@@ -186,32 +190,28 @@ def test_each_passage_tokenised_once(word_tokenize: Tokenize) -> None:
 
     run = {"q1": ["p1", "p2", "p3"], "q2": ["p2", "p1"], "q3": ["p1", "p4", "p3"]}
     answers = dict.fromkeys(run, ["nothing"])
-    recall_at_k_tokens(
-        run, PASSAGES, answers, dict.fromkeys(run, "ar"), (3, 100), tokenize=counting
-    )
+    recall(run, PASSAGES, answers, dict.fromkeys(run, "ar"), (3, 100), tokenize=counting)
     assert calls == Counter(PASSAGES.values())  # all four passages, once each
 
     calls.clear()
-    # A budget of 5 is met by p1 (q1, q3) or p2 + p1 (q2): p3 and p4 are never tokenised.
-    recall_at_k_tokens(run, PASSAGES, answers, dict.fromkeys(run, "ar"), (5,), tokenize=counting)
+    # The first 5 tokens are in p1 (q1, q3) or p2 + p1 (q2): p3 and p4 are never tokenised.
+    recall(run, PASSAGES, answers, dict.fromkeys(run, "ar"), (5,), tokenize=counting)
     assert calls == Counter({PASSAGES["p1"]: 1, PASSAGES["p2"]: 1})
 
 
 def test_default_tokenizer_is_nltk(word_tokenize: Tokenize) -> None:
-    result = recall_at_k_tokens({"q": ["p1"]}, PASSAGES, {"q": ["beta , gamma"]}, {"q": "ar"}, (9,))
+    result = recall({"q": ["p1"]}, PASSAGES, {"q": ["beta , gamma"]}, {"q": "ar"}, (9,))
     assert result.hits[9] == {"q": True}
 
 
 def test_questions_without_answers_are_ignored(word_tokenize: Tokenize) -> None:
     run = {"q1": ["p1"], "unjudged": ["no-such-passage"]}
-    result = recall_at_k_tokens(
-        run, PASSAGES, {"q1": ["Alpha"]}, {"q1": "ar"}, (9,), tokenize=word_tokenize
-    )
+    result = recall(run, PASSAGES, {"q1": ["Alpha"]}, {"q1": "ar"}, (9,), tokenize=word_tokenize)
     assert result.hits[9] == {"q1": True}
 
 
 def test_empty_ranking_counts_as_a_miss(word_tokenize: Tokenize) -> None:
-    result = recall_at_k_tokens({"q": []}, PASSAGES, {"q": ["Alpha"]}, {"q": "ar"}, (9,))
+    result = recall({"q": []}, PASSAGES, {"q": ["Alpha"]}, {"q": "ar"}, (9,))
     assert result.per_language[9] == {"ar": 0.0}
 
 
@@ -239,7 +239,7 @@ def test_errors_name_the_problem(kwargs: dict, message: str) -> None:
         "tokenize": str.split,
     } | kwargs
     with pytest.raises(RecallKtError, match=message):
-        recall_at_k_tokens(**arguments)
+        recall_at_k_tokens(ranked_run(arguments.pop("run")), **arguments)
 
 
 def test_trec_run_is_read_in_rank_order(tmp_path: Path, word_tokenize: Tokenize) -> None:
@@ -247,9 +247,9 @@ def test_trec_run_is_read_in_rank_order(tmp_path: Path, word_tokenize: Tokenize)
     path.write_text(
         "q1 Q0 p2 2 9.0 tag\nq1 Q0 p1 1 9.5 tag\nq2 Q0 p4 1 3.0 tag\n", encoding="utf-8"
     )
-    assert ranked_docids(read_trec_run(path)) == {"q1": ["p1", "p2"], "q2": ["p4"]}
-    with pytest.raises(RecallKtError, match="ranked_docids"):
-        recall_at_k_tokens(read_trec_run(path), PASSAGES, {"q1": ["x"]}, {"q1": "ar"}, (5,))
+    assert ranked_docids(read_run(path)) == {"q1": ["p1", "p2"], "q2": ["p4"]}
+    with pytest.raises(TypeError, match="ranx.Run"):
+        recall_at_k_tokens({"q1": ["p1"]}, PASSAGES, {"q1": ["x"]}, {"q1": "ar"}, (5,))
     result = recall_at_k_tokens_trec(
         path, PASSAGES, {"q1": ["Alpha"], "q2": ["Alpha"]}, {"q1": "ar", "q2": "bn"}, (2000,)
     )
@@ -261,6 +261,43 @@ def test_trec_run_is_read_in_rank_order(tmp_path: Path, word_tokenize: Tokenize)
         "bn         1      0.00",
         "avg        2     50.00",
     ]
+
+
+def test_rank_column_not_file_order_decides_what_is_read(tmp_path: Path) -> None:
+    # p2 is first in the file but ranked 2nd; with k=5 only the rank-1 passage (p1,
+    # 5 tokens) is read, so "Delta" (p2) is not found and "gamma" (p1) is.
+    path = tmp_path / "run.trec"
+    path.write_text("q1 Q0 p2 2 1.0 tag\nq1 Q0 p1 1 1.0 tag\n", encoding="utf-8")
+    result = recall_at_k_tokens_trec(
+        path, PASSAGES, {"q1": ["Delta"]}, {"q1": "ar"}, (5,), tokenize=_pipe_or_words
+    )
+    assert result.hits[5] == {"q1": False}
+    result = recall_at_k_tokens_trec(
+        path, PASSAGES, {"q1": ["gamma"]}, {"q1": "ar"}, (5,), tokenize=_pipe_or_words
+    )
+    assert result.hits[5] == {"q1": True}
+
+
+def _pipe_or_words(text: str) -> list[str]:
+    return text.replace(",", " ,").replace(".", " .").split()
+
+
+def test_yes_no_filter_is_one_filter_for_every_metric(monkeypatch: pytest.MonkeyPatch) -> None:
+    # R@kt and answer relevance both drop exactly answers.BOOLEAN_ANSWERS: widening
+    # that one set changes what both of them score.
+    assert answer_spans({"q": ["yes", "Yes", "no", "No", "it"]}) == {"q": ["Yes", "No", "it"]}
+    with pytest.raises(AnswerMetricsError, match="must be a list of strings"):
+        answer_spans({"q": "yes"}, AnswerMetricsError)
+    run = {"q1": ["p3"], "q2": ["p3"]}  # p3 is "Yes it is."
+    spans = {"q1": ["it", "Yes"], "q2": ["it"]}
+    languages = {"q1": "fi", "q2": "fi"}
+    scored = recall(run, PASSAGES, spans, languages, (10,), tokenize=str.split)
+    assert scored.hits[10] == {"q1": True, "q2": True}
+    assert answer_qrels(run, PASSAGES, spans) == {"q1": {"p3": 1}, "q2": {"p3": 1}}
+    monkeypatch.setattr(answers, "BOOLEAN_ANSWERS", frozenset({"yes", "no", "it"}))
+    scored = recall(run, PASSAGES, spans, languages, (10,), tokenize=str.split)
+    assert scored.hits[10] == {"q1": True}  # q2 has no answer left: skipped
+    assert answer_qrels(run, PASSAGES, spans) == {"q1": {"p3": 1}}
 
 
 def _oracle(run, passages, answers, languages, k, tokenize):
@@ -309,7 +346,7 @@ def test_matches_the_official_loop_with_odd_tokens(seed: int) -> None:
         return text.split("|") if text else []
 
     ks = (1, 3, 7, 20, 60)
-    result = recall_at_k_tokens(run, passages, answers, languages, ks, tokenize=tokenize)
+    result = recall(run, passages, answers, languages, ks, tokenize=tokenize)
     for k in ks:
         scores, average = _oracle(run, passages, answers, languages, k, tokenize)
         assert result.per_language[k] == scores
@@ -320,7 +357,7 @@ def test_matches_the_official_loop_with_nltk(word_tokenize: Tokenize) -> None:
     rng = random.Random(7)
     run, passages, answers, languages = _random_case(rng, "ab. ,'\"", 40, 60)
     ks = (2, 9, 30)
-    result = recall_at_k_tokens(run, passages, answers, languages, ks, tokenize=word_tokenize)
+    result = recall(run, passages, answers, languages, ks, tokenize=word_tokenize)
     for k in ks:
         scores, average = _oracle(run, passages, answers, languages, k, word_tokenize)
         assert result.per_language[k] == scores
@@ -336,10 +373,8 @@ def test_worker_processes_give_the_same_scores(tokenize, word_tokenize: Tokenize
     rng = random.Random(11)
     run, passages, answers, languages = _random_case(rng, "ab .|", 60, 80)
     ks = (3, 12, 40)
-    serial = recall_at_k_tokens(run, passages, answers, languages, ks, tokenize=tokenize)
-    parallel = recall_at_k_tokens(
-        run, passages, answers, languages, ks, tokenize=tokenize, processes=2
-    )
+    serial = recall(run, passages, answers, languages, ks, tokenize=tokenize)
+    parallel = recall(run, passages, answers, languages, ks, tokenize=tokenize, processes=2)
     assert parallel == serial
     for k in ks:
         scores, _ = _oracle(run, passages, answers, languages, k, tokenize or word_tokenize)
@@ -350,7 +385,7 @@ def test_worker_processes_report_unknown_passages() -> None:
     run = {"q1": ["p1", "p9"], "q2": ["p2"]}
     answers = {"q1": ["nothing"], "q2": ["x"]}
     with pytest.raises(RecallKtError, match="passage 'p9' for question 'q1'"):
-        recall_at_k_tokens(
+        recall(
             run,
             PASSAGES,
             answers,
@@ -360,4 +395,4 @@ def test_worker_processes_report_unknown_passages() -> None:
             processes=2,
         )
     with pytest.raises(RecallKtError, match="processes must be a positive integer"):
-        recall_at_k_tokens(run, PASSAGES, answers, {}, (50,), tokenize=_pipe_split, processes=0)
+        recall(run, PASSAGES, answers, {}, (50,), tokenize=_pipe_split, processes=0)

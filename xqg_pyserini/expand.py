@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xqg_pyserini.cli.config import add_config_argument, parse_with_config
-from xqg_pyserini.cli.index_options import DEFAULT_CORPUS
+from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.data.collection import COLLECTION_SHARD_SIZE
 from xqg_pyserini.languages import XOR_LANGUAGES
 
@@ -34,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(pyserini.index.lucene -collection JsonCollection).",
     )
     add_config_argument(p)
-    p.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        metavar="ID_OR_FILE",
-        help="the passages, as for python -m xqg_pyserini.index --corpus: an ir_datasets id or "
-        f"a JSONL(.gz) / DPR TSV(.gz) file (default: {DEFAULT_CORPUS})",
-    )
+    add_corpus_argument(p)
     p.add_argument(
         "--generated-queries",
         nargs="+",
@@ -96,7 +90,7 @@ def request_from_args(args: argparse.Namespace) -> ExpansionRequest:
     XqgError, ValueError, FileNotFoundError
         On a missing default, an out-of-range setting or a path that matches nothing.
     """
-    from xqg_pyserini.ablation_run import default_generated_queries
+    from xqg_pyserini.cli.index_options import default_generated_queries
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.expansion import ExpansionRequest
     from xqg_pyserini.data.generated import resolve_shards

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
 from xqg_pyserini.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource
 
-DEFAULT_CORPUS = "xqg-demo"
 DEFAULT_BATCH_SIZE = 8
 
 
@@ -34,14 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with an mT5 query generator (xQG), into a resumable JSONL file.",
     )
     add_config_argument(p)
-    p.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        metavar="ID_OR_FILE",
-        help="an ir_datasets id (e.g. xqg-demo, xor-tydi/retrieve) or a file: JSONL(.gz) with "
-        '{"docid"|"id", "title", "text"} or Pyserini\'s {"id", "contents"}, or DPR\'s '
-        f"TSV(.gz) with id/text/title columns (default: {DEFAULT_CORPUS})",
-    )
+    add_corpus_argument(p)
     p.add_argument(
         "--model",
         metavar="NAME_OR_DIR",

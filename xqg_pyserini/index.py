@@ -16,32 +16,30 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import parse_with_config
+from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.cli.index_options import (
-    DEFAULT_CORPUS,
+    add_batch_size_argument,
+    add_device_argument,
     add_encoder_arguments,
     add_mixing_arguments,
+    command_parser,
 )
+
+if TYPE_CHECKING:  # imported where used: --help stays fast
+    from xqg_pyserini.indexes.request import BuildRequest
 
 DEFAULT_OUTPUT = Path("indexes/xqg-demo-e5-small")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m xqg_pyserini.index",
-        description="Build a Pyserini FAISS index (index + docid + metadata.json) "
-        "from a passage collection.",
+    p = command_parser(
+        "python -m xqg_pyserini.index",
+        "Build a Pyserini FAISS index (index + docid + metadata.json) from a passage collection.",
     )
-    add_config_argument(p)
-    p.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        metavar="ID_OR_FILE",
-        help="an ir_datasets id (e.g. xqg-demo, xor-tydi/retrieve) or a file: JSONL(.gz) with "
-        '{"docid"|"id", "title", "text"} or Pyserini\'s {"id", "contents"}, or DPR\'s '
-        f"TSV(.gz) with id/text/title columns (default: {DEFAULT_CORPUS}, the bundled collection)",
-    )
+    add_corpus_argument(p)
     add_encoder_arguments(p)
     _add_augment_arguments(p)
     p.add_argument(
@@ -57,13 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FACTORY",
         help="FAISS index_factory string, inner product (default: Flat, exact)",
     )
-    p.add_argument(
-        "--batch-size",
-        type=int,
-        default=32,
-        metavar="N",
-        help="passages per encoder batch (default: 32)",
-    )
+    add_batch_size_argument(p)
     p.add_argument(
         "--checkpoint-every",
         type=int,
@@ -87,9 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="number of round-robin shards (default: 1, the whole corpus)",
     )
-    p.add_argument(
-        "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
-    )
+    add_device_argument(p)
     p.add_argument(
         "--dtype",
         choices=("float32", "float16", "bfloat16"),
@@ -146,47 +136,62 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+def request_from_args(args: argparse.Namespace, command: list[str]) -> BuildRequest:
+    """The build the flags ask for.
+
+    Raises
+    ------
+    XqgError, ValueError, FileNotFoundError
+        On an out-of-range setting, an unknown corpus or a path that matches nothing.
+    """
     from xqg_pyserini.cli.index_options import (
         augment_request,
         encoder_settings,
         passage_vectors_from,
-        report_augmentation,
         storage_index_type,
     )
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.shard import Shard
+    from xqg_pyserini.indexes.request import BuildRequest
+
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
+        raise ValueError(f"--checkpoint-every must be at least 1, got {args.checkpoint_every}")
+    shard = Shard(args.shard_id, args.shard_num)
+    settings = encoder_settings(args)
+    return BuildRequest(
+        corpus=open_corpus(args.corpus),
+        encoder_name=args.encoder,
+        settings=settings,
+        output=args.output,
+        index_type=storage_index_type(args.index_type, args.fp16),
+        batch_size=args.batch_size,
+        device=args.device,
+        dtype=args.dtype,
+        overwrite=args.overwrite,
+        command=tuple(command),
+        augment=augment_request(args),
+        shard=shard,
+        checkpoint_every=args.checkpoint_every,
+        passage_vectors_from=passage_vectors_from(args),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    from xqg_pyserini.cli.index_options import report_augmentation
     from xqg_pyserini.errors import XqgError
-    from xqg_pyserini.indexes.build import BuildRequest, build_index, is_up_to_date
+    from xqg_pyserini.indexes.build import build_index
+    from xqg_pyserini.indexes.request import is_up_to_date
     from xqg_pyserini.indexes.search_command import pyserini_search_command
 
     args = parse_args(argv)
     command = ["python", "-m", "xqg_pyserini.index", *(sys.argv[1:] if argv is None else argv)]
     try:
-        if args.checkpoint_every is not None and args.checkpoint_every < 1:
-            raise ValueError(f"--checkpoint-every must be at least 1, got {args.checkpoint_every}")
-        shard = Shard(args.shard_id, args.shard_num)
-        settings = encoder_settings(args)
-        request = BuildRequest(
-            corpus=open_corpus(args.corpus),
-            encoder_name=args.encoder,
-            settings=settings,
-            output=args.output,
-            index_type=storage_index_type(args.index_type, args.fp16),
-            batch_size=args.batch_size,
-            device=args.device,
-            dtype=args.dtype,
-            overwrite=args.overwrite,
-            command=tuple(command),
-            augment=augment_request(args),
-            shard=shard,
-            checkpoint_every=args.checkpoint_every,
-            passage_vectors_from=passage_vectors_from(args),
-        )
+        request = request_from_args(args, command)
         if not args.overwrite and is_up_to_date(request):
             print(f"{args.output} is up to date (same corpus and settings); nothing to do")
         else:
             meta = build_index(request)
+            shard = request.shard
             what = "" if meta.shard is None else f" (shard {shard.id} of {shard.num})"
             print(
                 f"wrote {meta.num_docs} passages{what}, dimension {meta.dimension}, "

@@ -11,16 +11,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import parse_with_config
+from xqg_pyserini.cli.index_options import command_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m xqg_pyserini.merge",
-        description="Merge the shards of one sharded index build (python -m xqg_pyserini.index "
+    p = command_parser(
+        "python -m xqg_pyserini.merge",
+        "Merge the shards of one sharded index build (python -m xqg_pyserini.index "
         "--shard-id/--shard-num) into one index, in corpus order.",
     )
-    add_config_argument(p)
     p.add_argument(
         "shards",
         nargs="+",

@@ -12,27 +12,32 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xqg_pyserini.cli.config import add_config_argument
+from xqg_pyserini.cli.corpus import DEFAULT_CORPUS
 from xqg_pyserini.encoders.settings import ENCODER_PRESETS, POOLINGS
 from xqg_pyserini.languages import XOR_LANGUAGES
 
 if TYPE_CHECKING:  # imported where used: --help stays free of numpy and faiss
     from xqg_pyserini.encoders.settings import EncoderSettings
-    from xqg_pyserini.indexes.augmented import AugmentRequest
+    from xqg_pyserini.indexes.request import AugmentRequest
 
 __all__ = [
     "AUGMENT_FLAGS",
     "DEFAULT_CORPUS",
     "DEFAULT_ENCODER",
+    "add_batch_size_argument",
+    "add_device_argument",
     "add_encoder_arguments",
     "add_mixing_arguments",
     "augment_request",
+    "command_parser",
+    "default_generated_queries",
     "encoder_settings",
     "passage_vectors_from",
     "report_augmentation",
     "storage_index_type",
 ]
 
-DEFAULT_CORPUS = "xqg-demo"
 DEFAULT_ENCODER = "multilingual-e5-small"
 AUGMENT_METHODS = ("sum", "mean")  # as xqg_pyserini.encoders.augment, without importing numpy
 
@@ -77,7 +82,7 @@ def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
     FileNotFoundError
         If a generated-questions path matches no file.
     """
-    from xqg_pyserini.indexes.augmented import AugmentRequest
+    from xqg_pyserini.indexes.request import AugmentRequest
 
     if not args.generated_queries:
         given = [flag for dest, flag in AUGMENT_FLAGS.items() if getattr(args, dest) is not None]
@@ -93,6 +98,22 @@ def augment_request(args: argparse.Namespace) -> AugmentRequest | None:
         languages=tuple(args.languages) if args.languages is not None else None,
         queries_per_language=args.queries_per_language,
     )
+
+
+def default_generated_queries(corpus: str) -> list[str]:
+    """The bundled stand-in questions of the demo corpus, ``--generated-queries``' default.
+
+    Raises
+    ------
+    XqgError
+        For any other corpus, which has no default.
+    """
+    from xqg_pyserini.errors import XqgError
+    from xqg_pyserini.irds.xqg_demo import GENERATED_FILE, NAME, directory
+
+    if corpus != NAME:
+        raise XqgError(f"--generated-queries is required with --corpus {corpus}")
+    return [str(directory() / GENERATED_FILE)]
 
 
 def report_augmentation(augmentation: dict[str, Any]) -> None:
@@ -119,6 +140,14 @@ def storage_index_type(index_type: str, fp16: bool) -> str:
             "encoding into the factory string itself (e.g. IVF65536,SQfp16)"
         )
     return "SQfp16"
+
+
+def command_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The parser of an index command (``python -m xqg_pyserini.index``, ``.ablation``,
+    ``.merge``), with ``--config`` first."""
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    add_config_argument(p)
+    return p
 
 
 def add_encoder_arguments(p: argparse.ArgumentParser) -> None:
@@ -170,6 +199,24 @@ def add_encoder_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="passage tokens kept, title included (default: the preset's, else 128)",
+    )
+
+
+def add_batch_size_argument(p: argparse.ArgumentParser, more: str = "") -> None:
+    """``--batch-size``, passages per encoder batch; ``more`` adds to its help."""
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=32,
+        metavar="N",
+        help=f"passages per encoder batch{more} (default: 32)",
+    )
+
+
+def add_device_argument(p: argparse.ArgumentParser) -> None:
+    """``--device`` (shared with ``xqg_pyserini.ablation``)."""
+    p.add_argument(
+        "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
     )
 
 

@@ -11,34 +11,36 @@ Vectors are mixed as the encoder returns them (L2-normalised first when the
 settings say so) and are not renormalised after mixing. A passage with no
 question left after the language filter and the cap keeps e(p) exactly.
 
-:class:`PassageAugmenter` works one chunk of passages at a time: questions are
-encoded in length-sorted batches and each batch is added into its passages'
-accumulators at once, so memory is bounded by the chunk, never by the corpus.
+:class:`PassageAugmenter` works one chunk of passages at a time, in length-sorted
+question batches of at most ``max_padded_tokens`` padded tokens, so memory is
+bounded by the chunk. It can serve several variants sharing the languages (the
+ablation's caps 1..N): each question is encoded once, for all of them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from math import inf
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from xqg_pyserini.encoders.batching import QuestionEncoder, encode_query_batches
 from xqg_pyserini.languages import XOR_LANGUAGES
 
 if TYPE_CHECKING:
-    from xqg_pyserini.encoders.transformer import TransformerEncoder
+    pass
 
 __all__ = [
     "AUGMENT_METHODS",
     "AugmentSettings",
     "AugmentSummary",
     "PassageAugmenter",
-    "encode_query_batches",
     "mix",
     "select_questions",
-    "token_budget_batches",
 ]
 
 AUGMENT_METHODS = ("sum", "mean")
@@ -102,10 +104,6 @@ class AugmentSummary:
     questions_over_cap: int = 0
     """Questions of requested languages dropped by ``queries_per_language``."""
 
-    @property
-    def questions_used(self) -> int:
-        return sum(self.questions_per_language.values())
-
     def count_passage(self, questions: int, has_record: bool) -> None:
         """Count one passage that received ``questions`` questions (0: left as it was)."""
         self.passages_augmented += questions > 0
@@ -167,38 +165,6 @@ def mix(
     return out.astype(np.float32)
 
 
-def token_budget_batches(lengths: Sequence[int], token_budget: int) -> list[list[int]]:
-    """Positions of ``lengths`` sorted by length, cut into batches of at most ``token_budget``.
-
-    A batch's padded size is its longest item times its size; a batch holds at
-    least one item, so an item longer than the budget goes alone.
-    """
-    order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    batches, start = [], 0
-    while start < len(order):
-        end = start + 1
-        # ascending lengths: the item at ``end`` would be the batch's longest
-        while end < len(order) and lengths[order[end]] * (end + 1 - start) <= token_budget:
-            end += 1
-        batches.append(order[start:end])
-        start = end
-    return batches
-
-
-def encode_query_batches(
-    encoder: TransformerEncoder, queries: Sequence[str], token_budget: int
-) -> Iterator[tuple[list[int], np.ndarray]]:
-    """Encode ``queries`` in batches sorted by token count; yields ``(positions, vectors)``.
-
-    Each batch holds as many queries as fit ``token_budget`` padded tokens
-    (:func:`token_budget_batches`), so short generated questions fill a batch as
-    a passage batch is filled, instead of a fixed count sized for the longest
-    possible query.
-    """
-    for rows in token_budget_batches(encoder.query_lengths(queries), token_budget):
-        yield rows, encoder.encode_queries([queries[i] for i in rows])
-
-
 class PassageAugmenter:
     """Augments chunks of passage vectors with their generated questions.
 
@@ -208,39 +174,94 @@ class PassageAugmenter:
         The encoder that made the passage vectors; questions go through its
         :meth:`~TransformerEncoder.encode_queries`.
     settings
-        Alpha, method, languages and cap.
-    token_budget
+        Alpha, method, languages and cap; or several such variants, which must
+        share the languages (one augmentation each from one encoding).
+    max_padded_tokens
         Padded tokens per question batch (see :func:`encode_query_batches`).
     """
 
     def __init__(
-        self, encoder: TransformerEncoder, settings: AugmentSettings, token_budget: int
+        self,
+        encoder: QuestionEncoder,
+        settings: AugmentSettings | Sequence[AugmentSettings],
+        max_padded_tokens: int,
     ) -> None:
+        variants = (settings,) if isinstance(settings, AugmentSettings) else tuple(settings)
+        if not variants or any(v.languages != variants[0].languages for v in variants):
+            raise ValueError("augmentation variants must be one or more that share the languages")
         self.encoder = encoder
-        self.settings = settings
-        self.token_budget = token_budget
-        self.summary = AugmentSummary()
+        self.variants = variants
+        self.max_padded_tokens = max_padded_tokens
+        self.summaries = [AugmentSummary() for _ in variants]
+        caps = [v.queries_per_language or inf for v in variants]  # inf: every question
+        self._caps = sorted(set(caps))
+        self._bucket = [bisect_left(self._caps, cap) for cap in caps]
+
+    @property
+    def summary(self) -> AugmentSummary:
+        """The counts of a single-variant augmenter."""
+        return _only(self.summaries)
 
     def augment(
-        self,
-        vectors: np.ndarray,
-        queries: Sequence[QueriesByLanguage | None],
+        self, vectors: np.ndarray, queries: Sequence[QueriesByLanguage | None]
     ) -> np.ndarray:
         """e'(p) for one chunk: ``vectors`` float32 (n, dim), ``queries[i]`` for row i.
 
         ``queries[i]`` is None when passage i has no record in the generated files.
         """
-        per_passage = [select_questions(q, self.settings, self.summary) for q in queries]
-        counts = np.array([len(qs) for qs in per_passage], dtype=np.int64)
-        for questions, record in zip(per_passage, queries, strict=True):
-            self.summary.count_passage(len(questions), record is not None)
-        return mix(vectors, self._fold(per_passage), counts, self.settings)
+        return _only(self.augment_variants(vectors, queries))
 
-    def _fold(self, per_passage: list[list[str]]) -> np.ndarray:
-        """SUM_i e(q_i) per passage, float64 (n, dim), one token-budgeted batch at a time."""
-        owners = [row for row, questions in enumerate(per_passage) for _ in questions]
-        flat = [q for questions in per_passage for q in questions]
-        sums = np.zeros((len(per_passage), self.encoder.dimension), dtype=np.float64)
-        for positions, vectors in encode_query_batches(self.encoder, flat, self.token_budget):
-            np.add.at(sums, [owners[i] for i in positions], vectors)
-        return sums
+    def augment_variants(
+        self, vectors: np.ndarray, queries: Sequence[QueriesByLanguage | None]
+    ) -> list[np.ndarray]:
+        """e'(p) of every variant for one chunk: float32 (n, dim) each, in variant order."""
+        sums = self._cumulative_sums(queries)
+        counts = self.count(queries)
+        return [
+            mix(vectors, sums[bucket], count, settings)
+            for settings, bucket, count in zip(self.variants, self._bucket, counts, strict=True)
+        ]
+
+    def count(self, queries: Sequence[QueriesByLanguage | None]) -> list[np.ndarray]:
+        """Questions per passage of each variant, int (n,) each, counted into :attr:`summaries`.
+
+        A resumed build calls it alone for the passages it does not encode again.
+        """
+        per_variant = []
+        for settings, summary in zip(self.variants, self.summaries, strict=True):
+            counts = [len(select_questions(q, settings, summary)) for q in queries]
+            for count, record in zip(counts, queries, strict=True):
+                summary.count_passage(count, record is not None)
+            per_variant.append(np.array(counts, dtype=np.int64))
+        return per_variant
+
+    def _cumulative_sums(self, queries: Sequence[QueriesByLanguage | None]) -> np.ndarray:
+        """SUM e(q) of the ranks below each cap: float64 (caps, n, dim), one batch at a time.
+
+        A question of rank r (from 0, within its language) goes to the first
+        cap above r; the running sum over the caps then holds, for cap c, every
+        passage's first c questions per language. Each question is encoded once.
+        """
+        languages, last = set(self.variants[0].languages), self._caps[-1]
+        buckets: list[int] = []
+        rows: list[int] = []
+        texts: list[str] = []
+        for row, by_language in enumerate(queries):
+            for lang, questions in (by_language or {}).items():
+                if lang in languages:
+                    for rank, question in enumerate(questions[: None if last == inf else last]):
+                        buckets.append(bisect_right(self._caps, rank))
+                        rows.append(row)
+                        texts.append(question)
+        sums = np.zeros((len(self._caps), len(queries), self.encoder.dimension), dtype=np.float64)
+        for positions, vectors in encode_query_batches(self.encoder, texts, self.max_padded_tokens):
+            np.add.at(
+                sums, ([buckets[i] for i in positions], [rows[i] for i in positions]), vectors
+            )
+        return np.cumsum(sums, axis=0)
+
+
+def _only(items: Sequence[Any]) -> Any:
+    if len(items) != 1:
+        raise ValueError(f"this augmenter has {len(items)} variants: use augment_variants")
+    return items[0]

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from xqg_pyserini.encoders.augment import PassageAugmenter, encode_query_batches
+from xqg_pyserini.encoders.augment import PassageAugmenter
+from xqg_pyserini.encoders.batching import encode_query_batches
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.encoders.spec import EncoderSpec, resolve_encoder_spec
 from xqg_pyserini.encoders.transformer import TransformerEncoder

@@ -79,22 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="questions missing from a run: 'report' leaves them out of its scores, as the "
         "official script does, and lists them; 'miss' scores them as misses (default: report)",
     )
-    p.add_argument(
-        "--metrics",
-        nargs="+",
-        default=list(DEFAULT_METRICS),
-        metavar="METRIC",
-        help="ranx metrics under answer relevance (a passage containing an answer is "
-        f"relevant) (default: {' '.join(DEFAULT_METRICS)})",
+    metric_lists = (
+        (
+            "--metrics",
+            DEFAULT_METRICS,
+            "ranx metrics under answer relevance (a passage containing an answer is "
+            f"relevant) (default: {' '.join(DEFAULT_METRICS)})",
+        ),
+        (
+            "--qrels-metrics",
+            QRELS_METRICS,
+            "ranx metrics under the dataset's qrels, reported as qrels:METRIC; ignored "
+            f"when the dataset has none (default: {' '.join(QRELS_METRICS)})",
+        ),
     )
-    p.add_argument(
-        "--qrels-metrics",
-        nargs="+",
-        default=list(QRELS_METRICS),
-        metavar="METRIC",
-        help="ranx metrics under the dataset's qrels, reported as qrels:METRIC; ignored "
-        f"when the dataset has none (default: {' '.join(QRELS_METRICS)})",
-    )
+    for flag, default, help_text in metric_lists:
+        p.add_argument(flag, nargs="+", default=list(default), metavar="METRIC", help=help_text)
     p.add_argument(
         "--tests",
         nargs="+",

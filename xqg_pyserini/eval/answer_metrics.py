@@ -3,23 +3,32 @@
 XOR-Retrieve has no passage qrels: DPR and its successors call a retrieved passage
 relevant to a question when it contains one of the question's answer strings. Here
 that is a raw, case-sensitive substring test on the passage text (no title), with
-the answers "yes" and "no" dropped first, exactly as R@kt matches answers.
+the answers "yes" and "no" dropped first (:func:`~xqg_pyserini.eval.answers.answer_spans`),
+exactly as R@kt matches answers.
 
-:func:`answer_qrels` turns a run into such qrels, :func:`ranx_metrics` scores a run
-per question with ranx (``evaluate(..., return_mean=False)``), with answer qrels or
-any TREC-style qrels dict (e.g. the demo's gold passages), and :func:`by_language`
-macro-averages per-question scores over languages like R@kt's reported average.
+:func:`answer_qrels` judges the passages a run retrieves, :func:`ranx_metrics`
+scores a ranx ``Run`` per question with ranx (``evaluate(..., return_mean=False)``)
+against a ranx ``Qrels``, of answer relevance or of a dataset's own judgements
+(e.g. the demo's gold passages; :func:`~xqg_pyserini.eval.rankings.to_qrels`
+builds one), and :func:`by_language` macro-averages per-question scores over
+languages like R@kt's reported average.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from xqg_pyserini.errors import XqgError
-from xqg_pyserini.eval.recall_kt import MissingQuestionsWarning
+from xqg_pyserini.eval.answers import MissingQuestionsWarning, answer_spans
+from xqg_pyserini.eval.rankings import checked_rankings, ranked_docids, ranked_run
+
+if TYPE_CHECKING:
+    from ranx import Qrels, Run
 
 __all__ = [
+    "AVG",
     "DEFAULT_METRICS",
     "AnswerMetricsError",
     "answer_qrels",
@@ -33,35 +42,27 @@ __all__ = [
 DEFAULT_METRICS = tuple(
     f"{name}@{k}" for name in ("hit_rate", "recall", "mrr") for k in (1, 5, 20, 100)
 )
-#: Answers dropped before matching, as R@kt drops them (exact, case-sensitive).
-_BOOLEAN_ANSWERS = frozenset({"yes", "no"})
+
+#: The column of the macro average over languages.
+AVG = "avg"
 
 
 class AnswerMetricsError(XqgError, ValueError):
     """Inputs these metrics cannot score: unknown passages or languages, bad answers or runs."""
 
 
-def _docids(qid: str, docids: Sequence[str]) -> list[str]:
-    if isinstance(docids, str):
-        raise AnswerMetricsError(f"run of question {qid!r} must be a list of docids, not a str")
-    ranked = list(docids)
-    if len(set(ranked)) != len(ranked):
-        raise AnswerMetricsError(f"run of question {qid!r} ranks a docid twice")
-    return ranked
-
-
 def answer_qrels(
-    run: Mapping[str, Sequence[str]],
+    run: Run | Mapping[str, Sequence[str]],
     passages: Mapping[str, str],
     answers: Mapping[str, Sequence[str]],
 ) -> dict[str, dict[str, int]]:
-    """Qrels of the retrieved passages that contain an answer: ``{qid: {docid: 1}}``.
+    """Judgements of the retrieved passages that contain an answer: ``{qid: {docid: 1}}``.
 
     Parameters
     ----------
-    run : mapping
-        ``{qid: [docid, ...]}``, best first (:func:`~xqg_pyserini.eval.ranked_docids`
-        turns :func:`~xqg_pyserini.eval.read_trec_run` output into this).
+    run : ranx.Run or mapping
+        The run, or ``{qid: [docid, ...]}`` for callers that hold rankings as
+        lists (the fusion's training relevance).
     passages : mapping
         ``{docid: passage text}`` (the corpus ``text`` field, no title).
     answers : mapping
@@ -72,30 +73,34 @@ def answer_qrels(
     -------
     dict
         Every scored question of the run (answerable and ranked), with an empty dict
-        when no retrieved passage contains an answer (ranx needs the question
-        present to score it 0). Questions in the run without answers are left out.
+        when no retrieved passage contains an answer (so that it scores 0). Questions
+        in the run without answers are left out. A plain dict, as
+        :attr:`~xqg_pyserini.eval.questions.EvalQuestions.qrels` is; ``to_qrels``
+        makes it the ranx ``Qrels`` that :func:`ranx_metrics` takes.
 
     Raises
     ------
     AnswerMetricsError
-        For a ranked passage not in ``passages``, answers given as a str, or a run
-        that ranks a docid twice for one question.
+        For a ranked passage not in ``passages``, answers given as a str, or a
+        ranking that is a str or ranks a docid twice.
     """
+    if isinstance(run, Mapping):
+        rankings = checked_rankings(run, AnswerMetricsError)
+    else:
+        rankings = ranked_docids(run)
+    spans = answer_spans(answers, AnswerMetricsError)
     qrels: dict[str, dict[str, int]] = {}
-    for qid, docids in run.items():
-        values = answers.get(qid, ())
-        if isinstance(values, str):
-            raise AnswerMetricsError(f"answers of question {qid!r} must be a list, not a str")
-        spans = [answer for answer in values if answer not in _BOOLEAN_ANSWERS]
-        if not spans:
+    for qid, docids in rankings.items():
+        found = spans.get(qid)
+        if not found:
             continue
         relevant: dict[str, int] = {}
-        for docid in _docids(qid, docids):
+        for docid in docids:
             try:
                 text = passages[docid]
             except KeyError:
                 raise AnswerMetricsError(f"passage {docid!r} (question {qid!r}) unknown") from None
-            if any(span in text for span in spans):
+            if any(span in text for span in found):
                 relevant[docid] = 1
         qrels[qid] = relevant
     return qrels
@@ -109,16 +114,15 @@ def _check_metrics(metrics: Iterable[str]) -> tuple[str, ...]:
 
 
 def ranx_metrics(
-    run: Mapping[str, Sequence[str]],
-    qrels: Mapping[str, Mapping[str, int]],
-    metrics: Iterable[str] = DEFAULT_METRICS,
+    run: Run, qrels: Qrels, metrics: Iterable[str] = DEFAULT_METRICS
 ) -> dict[str, dict[str, float]]:
-    """Per-question ranx scores of a ranked run: ``{metric: {qid: score}}``.
+    """Per-question ranx scores of a run in rank order: ``{metric: {qid: score}}``.
 
     The questions scored are those of ``qrels`` (sorted by qid); a question of
     ``qrels`` the run lacks is scored on an empty ranking (0) with a
-    :class:`MissingQuestionsWarning`, and run questions not in ``qrels`` are ignored.
-    Ranks become ranx scores ``len(ranking) - rank``, so ranx keeps the run's order.
+    :class:`~xqg_pyserini.eval.answers.MissingQuestionsWarning`, and run questions
+    not in ``qrels`` are ignored. ranx sees the run's order, not its scores
+    (:func:`~xqg_pyserini.eval.rankings.ranked_run`), so ties keep the file's order.
 
     With :func:`answer_qrels` (relevance derived from the run itself), hit_rate@k
     (= trec_eval ``success``, DPR's top-k accuracy) and MRR are exact and should
@@ -130,59 +134,57 @@ def ranx_metrics(
 
     Parameters
     ----------
-    run : mapping
-        ``{qid: [docid, ...]}``, best first.
-    qrels : mapping
-        ``{qid: {docid: relevance}}``; relevance >= 1 counts as relevant.
+    run : ranx.Run
+        Read in rank order (:func:`~xqg_pyserini.eval.rankings.ranked_docids`).
+    qrels : ranx.Qrels
+        Relevance >= 1 counts as relevant; questions with nothing relevant are
+        kept by :func:`~xqg_pyserini.eval.rankings.to_qrels` and score 0.
     metrics : iterable of str
         ranx metric names, e.g. ``"hit_rate@5"``, ``"mrr@100"``, ``"ndcg@10"``.
 
     Raises
     ------
     AnswerMetricsError
-        For empty ``qrels`` or ``metrics``, or a run ranking a docid twice.
+        For empty ``qrels`` or ``metrics``.
+    TypeError
+        When ``run`` or ``qrels`` is not a ranx ``Run`` / ``Qrels``.
     """
-    from ranx import Qrels, Run, evaluate
+    from ranx import Qrels, evaluate
 
     metrics = _check_metrics(metrics)
-    if not qrels:
+    if not isinstance(qrels, Qrels):
+        raise TypeError(f"expected a ranx.Qrels, got {type(qrels).__name__}; see to_qrels()")
+    judged = sorted(qrels.keys())
+    if not judged:
         raise AnswerMetricsError("no question to score: qrels are empty")
-    absent = sorted(qid for qid in qrels if qid not in run)
-    if absent:
-        shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
-        warnings.warn(
-            f"{len(absent)} of {len(qrels)} judged questions are missing from the run and "
-            f"score 0: {shown}",
-            MissingQuestionsWarning,
-            stacklevel=2,
-        )
-    ranked = {qid: _docids(qid, run.get(qid, ())) for qid in qrels}
-    run_dict = {
-        qid: {docid: float(len(docids) - rank) for rank, docid in enumerate(docids)}
-        for qid, docids in ranked.items()
-    }
-    qrels_dict = {qid: {str(d): int(rel) for d, rel in docs.items()} for qid, docs in qrels.items()}
-    qids = sorted(qrels_dict)
-    # ranx cannot build a Qrels or Run without a single docid; nothing relevant or
-    # nothing retrieved scores 0 on every metric.
-    has_relevant = any(rel >= 1 for docs in qrels_dict.values() for rel in docs.values())
-    if not has_relevant or not any(run_dict.values()):
-        return {metric: dict.fromkeys(qids, 0.0) for metric in metrics}
-    ranx_run = Run.from_dict(run_dict)
+    rankings = ranked_docids(run)
+    _warn_absent([qid for qid in judged if qid not in rankings], len(judged))
+    ranked = ranked_run({qid: rankings.get(qid, []) for qid in judged})
     with warnings.catch_warnings():
         # ranx's numba kernels warn about a harmless uint64 -> int64 cast
         warnings.filterwarnings("ignore", message=".*unsafe cast.*")
         scores = evaluate(
-            Qrels.from_dict(qrels_dict),
-            ranx_run,
+            qrels,
+            ranked,
             # one metric is asked twice: ranx 0.3.21's evaluate fails on a single
             # metric with return_mean=False (it looks up the stripped name)
             list(metrics) * 2 if len(metrics) == 1 else list(metrics),
             return_mean=False,
             save_results_in_run=False,
         )
-    order = ranx_run.get_query_ids()
+    order = ranked.get_query_ids()
     return {metric: dict(zip(order, map(float, scores[metric]), strict=True)) for metric in metrics}
+
+
+def _warn_absent(absent: list[str], judged: int) -> None:
+    if absent:
+        shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
+        warnings.warn(
+            f"{len(absent)} of {judged} judged questions are missing from the run and "
+            f"score 0: {shown}",
+            MissingQuestionsWarning,
+            stacklevel=3,
+        )
 
 
 def by_language(
@@ -209,5 +211,5 @@ def by_language(
     if not totals:
         raise AnswerMetricsError("no question to average")
     means = {lang: sum(values) / len(values) for lang, values in sorted(totals.items())}
-    means["avg"] = sum(means.values()) / len(means)
+    means[AVG] = sum(means.values()) / len(means)
     return means

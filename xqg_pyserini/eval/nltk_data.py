@@ -10,16 +10,24 @@ The rebuilt files hold exactly the entries of NLTK's own download (checked
 against copies whose SHA-256 matches NLTK's) but in sorted line order, since the
 original order is an accident of Python set iteration; NLTK reads every file
 into a set or dict, so the order makes no difference to tokenisation.
+:func:`nltk_word_tokenize` is the tokenizer R@kt uses, its data ensured first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from xqg_pyserini.atomic import atomic_directory, build_lock, clean_stale_siblings
 from xqg_pyserini.cache import cache_dir
 
-__all__ = ["PUNKT_TAB_RESOURCE", "ensure_punkt_tab", "punkt_tab_files", "write_punkt_tab"]
+__all__ = [
+    "PUNKT_TAB_RESOURCE",
+    "ensure_punkt_tab",
+    "nltk_word_tokenize",
+    "punkt_tab_files",
+    "write_punkt_tab",
+]
 
 #: The NLTK resource name ``word_tokenize`` looks up for English.
 PUNKT_TAB_RESOURCE = "tokenizers/punkt_tab/english/"
@@ -124,3 +132,11 @@ def ensure_punkt_tab() -> Path:
     if found is None:  # NLTK refused our directory (its path-security checks, say)
         raise LookupError(f"NLTK does not find {PUNKT_TAB_RESOURCE} even in {root}")
     return found
+
+
+def nltk_word_tokenize() -> Callable[[str], list[str]]:
+    """NLTK's ``word_tokenize`` with default arguments, its data built offline if needed."""
+    ensure_punkt_tab()
+    from nltk.tokenize import word_tokenize
+
+    return word_tokenize

@@ -1,4 +1,4 @@
-"""PNG plots of a :class:`~xqg_pyserini.eval.report.Report`: per-language deltas to the baseline.
+"""PNG plots of a :class:`~xqg_pyserini.eval.comparison.Report`: deltas to the baseline.
 
 One figure per metric: for each language and the average, one bar per run (all
 but the baseline) of run minus baseline, a star above the bars the report finds
@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from xqg_pyserini.eval.report import RECALL_KT, Report
+from xqg_pyserini.eval.comparison import Report
+from xqg_pyserini.eval.metrics import metric_family
 
 __all__ = ["delta_plot_name", "plot_deltas"]
 
@@ -55,8 +56,7 @@ def plot_deltas(report: Report, directory: Path, metrics: Iterable[str]) -> list
                     )
         axes.axhline(0.0, color="black", linewidth=0.8)
         axes.set_xticks(range(len(columns)), columns)
-        unit = "points" if metric in RECALL_KT else "ranx score"
-        axes.set_ylabel(f"Δ {metric} ({unit})")
+        axes.set_ylabel(f"Δ {metric} ({metric_family(metric).unit})")
         axes.set_title(
             f"{metric} on {report.dataset}: run − {report.baseline} (* p < {report.threshold:g})",
             fontsize=9,

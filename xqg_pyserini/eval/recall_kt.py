@@ -22,16 +22,27 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
 from xqg_pyserini.errors import XqgError
-from xqg_pyserini.eval._token_budget import (
+from xqg_pyserini.eval._ranking_tokens import (
     MissingPassage,
     PassageTokens,
-    budget_strings,
-    prefetch,
+    first_k_tokens,
+    prefetch_tokens,
 )
-from xqg_pyserini.eval.run_file import Hit, read_trec_run
+from xqg_pyserini.eval.answers import (
+    MissingPolicy,
+    MissingQuestionsWarning,
+    answer_spans,
+    check_missing_policy,
+    missing_questions,
+)
+from xqg_pyserini.eval.nltk_data import ensure_punkt_tab, nltk_word_tokenize
+from xqg_pyserini.eval.rankings import ranked_docids
+
+if TYPE_CHECKING:
+    from ranx import Run
 
 __all__ = [
     "MissingQuestionsWarning",
@@ -39,23 +50,13 @@ __all__ = [
     "RecallKtResult",
     "nltk_word_tokenize",
     "passage_token_cache",
-    "ranked_docids",
     "recall_at_k_tokens",
     "recall_at_k_tokens_trec",
 ]
 
-MissingPolicy = Literal["report", "miss"]
-_MISSING_POLICIES = ("report", "miss")
-#: Answers the official script drops before matching (exact, case-sensitive).
-_BOOLEAN_ANSWERS = frozenset({"yes", "no"})
-
 
 class RecallKtError(XqgError, ValueError):
     """Inputs R@kt cannot score: an unknown passage or language, bad answers or ks."""
-
-
-class MissingQuestionsWarning(UserWarning):
-    """Answerable questions that the run does not contain."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class RecallKtResult:
     Attributes
     ----------
     ks : tuple of int
-        The token budgets, e.g. ``(2000, 5000)``.
+        The numbers of tokens k read per ranking, e.g. ``(2000, 5000)``.
     per_language : dict
         ``{k: {lang: score}}`` for languages with at least one scored question,
         languages sorted.
@@ -106,19 +107,10 @@ class RecallKtResult:
         return "\n".join(rows)
 
 
-def _span_answers(answers: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    spans = {}
-    for qid, values in answers.items():
-        if isinstance(values, str):
-            raise RecallKtError(f"answers of question {qid!r} must be a list of strings, not a str")
-        spans[qid] = [answer for answer in values if answer not in _BOOLEAN_ANSWERS]
-    return spans
-
-
 def _check_ks(ks: Iterable[int]) -> tuple[int, ...]:
     checked = tuple(dict.fromkeys(ks))
     if not checked or any(isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in checked):
-        raise RecallKtError(f"ks must be positive integers (token budgets), got {ks!r}")
+        raise RecallKtError(f"ks must be positive integers (tokens per ranking), got {ks!r}")
     return checked
 
 
@@ -129,18 +121,8 @@ def _language(languages: Mapping[str, str], qid: str) -> str:
         raise RecallKtError(f"no language given for question {qid!r}") from None
 
 
-def nltk_word_tokenize() -> Callable[[str], list[str]]:
-    """NLTK's ``word_tokenize`` with default arguments, its data built offline if needed."""
-    from xqg_pyserini.eval.nltk_data import ensure_punkt_tab
-
-    ensure_punkt_tab()
-    from nltk.tokenize import word_tokenize
-
-    return word_tokenize
-
-
 def recall_at_k_tokens(
-    run: Mapping[str, Sequence[str]],
+    run: Run,
     passages: Mapping[str, str],
     answers: Mapping[str, Sequence[str]],
     languages: Mapping[str, str],
@@ -155,8 +137,10 @@ def recall_at_k_tokens(
 
     Parameters
     ----------
-    run : mapping
-        ``{qid: [docid, ...]}``, best first. Questions without answers are ignored.
+    run : ranx.Run
+        Read in rank order (:func:`~xqg_pyserini.eval.run_file.read_run` keeps a
+        TREC file's; :func:`~xqg_pyserini.eval.rankings.ranked_run` builds one
+        from ``{qid: [docid, ...]}``). Questions without answers are ignored.
     passages : mapping
         ``{docid: passage text}`` (the corpus ``text`` field, no title); only the
         passages needed to reach ``max(ks)`` tokens are read.
@@ -166,7 +150,7 @@ def recall_at_k_tokens(
     languages : mapping
         ``{qid: language code}`` (the question's ``lang`` field).
     ks : iterable of int
-        Token budgets; R@2kt and R@5kt by default.
+        How many tokens of each ranking to read; R@2kt and R@5kt by default.
     missing : {"report", "miss"}
         What to do with answerable questions absent from the run: leave them out
         of the denominator like the official script (and warn), or score them as misses.
@@ -187,20 +171,22 @@ def recall_at_k_tokens(
         For a ranked passage not in ``passages``, a scored question without a
         language, answers given as a str, bad ``ks``, ``missing`` or
         ``processes``, or no scored question.
+    TypeError
+        When ``run`` is not a ranx ``Run``.
     """
     ks = _check_ks(ks)
-    if missing not in _MISSING_POLICIES:
-        raise RecallKtError(f"missing must be one of {_MISSING_POLICIES}, got {missing!r}")
+    check_missing_policy(missing, RecallKtError)
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise RecallKtError(f"processes must be a positive integer, got {processes!r}")
-    spans = _span_answers(answers)
-    absent = tuple(qid for qid, span in spans.items() if span and qid not in run)
+    rankings = ranked_docids(run)
+    spans = answer_spans(answers, RecallKtError)
+    absent = missing_questions(spans, rankings)
     if absent:
         _warn_missing(absent, sum(map(bool, spans.values())), missing)
-    tokens = _tokens(run, spans, passages, tokenize, processes, max(ks), token_cache)
+    tokens = _tokens(rankings, spans, passages, tokenize, processes, max(ks), token_cache)
     hits: dict[int, dict[str, bool]] = {k: {} for k in ks}
     lang_of: dict[str, str] = {}
-    for qid, docids in run.items():
+    for qid, docids in rankings.items():
         if spans.get(qid):
             lang_of[qid] = _language(languages, qid)
             for k, hit in _question_hits(qid, docids, spans[qid], tokens, ks).items():
@@ -225,7 +211,7 @@ def passage_token_cache(
 
 
 def _tokens(
-    run: Mapping[str, Sequence[str]],
+    rankings: Mapping[str, Sequence[str]],
     spans: dict[str, list[str]],
     passages: Mapping[str, str],
     tokenize: Callable[[str], list[str]] | None,
@@ -235,14 +221,12 @@ def _tokens(
 ) -> PassageTokens:
     initializer = None
     if tokenize is None:
-        from xqg_pyserini.eval.nltk_data import ensure_punkt_tab
-
         # Workers started without fork must find the punkt_tab data themselves.
         tokenize, initializer = nltk_word_tokenize(), ensure_punkt_tab
     tokens = cache if cache is not None else PassageTokens(passages, tokenize)
     if processes > 1:
-        rankings = (docids for qid, docids in run.items() if spans.get(qid))
-        prefetch(rankings, tokens, limit, processes, tokenize, initializer)
+        needed = (docids for qid, docids in rankings.items() if spans.get(qid))
+        prefetch_tokens(needed, tokens, limit, processes, tokenize, initializer)
     return tokens
 
 
@@ -259,13 +243,8 @@ def _warn_missing(absent: tuple[str, ...], answerable: int, missing: str) -> Non
 def _question_hits(
     qid: str, docids: Sequence[str], span: list[str], tokens: PassageTokens, ks: tuple[int, ...]
 ) -> dict[int, bool]:
-    if docids and not isinstance(docids[0], str):
-        raise RecallKtError(
-            f"the run must map each question to docids (str), got {type(docids[0]).__name__} "
-            f"for {qid!r}; convert read_trec_run's hits with ranked_docids()"
-        )
     try:
-        texts = budget_strings(docids, tokens, ks)
+        texts = first_k_tokens(docids, tokens, ks)
     except MissingPassage as error:
         raise RecallKtError(
             f"the run ranks passage {error.args[0]!r} for question {qid!r}, "
@@ -300,29 +279,18 @@ def _aggregate(
     return RecallKtResult(ks, per_language, average, hits, questions, absent, missing)
 
 
-def ranked_docids(run: Mapping[str, Sequence[Hit]]) -> dict[str, list[str]]:
-    """``{qid: [Hit, ...]}`` as :func:`read_trec_run` gives it -> ``{qid: [docid, ...]}`` by rank.
-
-    Hits are ordered by their rank column; equal ranks keep the file's order.
-    """
-    return {
-        qid: [hit.doc_id for hit in sorted(hits, key=lambda hit: hit.rank)]
-        for qid, hits in run.items()
-    }
-
-
 def recall_at_k_tokens_trec(
     path: str | Path,
     passages: Mapping[str, str],
     answers: Mapping[str, Sequence[str]],
     languages: Mapping[str, str],
     ks: Iterable[int] = (2000, 5000),
-    *,
-    missing: MissingPolicy = "report",
-    tokenize: Callable[[str], list[str]] | None = None,
-    processes: int = 1,
+    **options: Any,
 ) -> RecallKtResult:
     """:func:`recall_at_k_tokens` of a TREC run file as Pyserini writes it.
+
+    The file is read with :func:`~xqg_pyserini.eval.run_file.read_run` (its rank
+    order kept); ``options`` are :func:`recall_at_k_tokens`' keywords.
 
     Raises
     ------
@@ -331,14 +299,6 @@ def recall_at_k_tokens_trec(
     RecallKtError
         As :func:`recall_at_k_tokens`.
     """
-    run = ranked_docids(read_trec_run(path))
-    return recall_at_k_tokens(
-        run,
-        passages,
-        answers,
-        languages,
-        ks,
-        missing=missing,
-        tokenize=tokenize,
-        processes=processes,
-    )
+    from xqg_pyserini.eval.run_file import read_run
+
+    return recall_at_k_tokens(read_run(path), passages, answers, languages, ks, **options)

@@ -1,20 +1,22 @@
-"""A :class:`~xqg_pyserini.eval.report.Report` as a plain-text, Markdown or LaTeX table.
+"""A :class:`~xqg_pyserini.eval.comparison.Report` as a plain-text, Markdown or LaTeX table.
 
-One row per metric and run, one column per language and the average; R@kt with
-two decimals (0-100), ranx metrics with four (0-1). A run's value carries ``†``
+One row per metric and run, one column per language and the average, with the
+decimals of the metric's family (:mod:`~xqg_pyserini.eval.metrics`): R@kt two
+(0-100), ranx metrics four (0-1). A run's value carries ``†``
 when the paired t-test and ``‡`` when Fisher's randomisation test finds it
 different from the baseline's at the report's threshold.
 """
 
 from __future__ import annotations
 
-from xqg_pyserini.eval.report import RECALL_KT, Report
+from xqg_pyserini.eval.comparison import Report
+from xqg_pyserini.eval.metrics import metric_family
 
 __all__ = ["legend", "render_latex", "render_markdown", "render_text"]
 
 
 def _value(metric: str, value: float) -> str:
-    return f"{value:.2f}" if metric in RECALL_KT else f"{value:.4f}"
+    return f"{value:.{metric_family(metric).decimals}f}"
 
 
 def _rows(report: Report) -> list[tuple[str, str, list[str]]]:

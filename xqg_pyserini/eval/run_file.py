@@ -1,18 +1,26 @@
-"""Reader for TREC run files as Pyserini writes them.
+"""Reader for TREC run files as Pyserini writes them, into hits or a ranx ``Run``.
 
-``qid Q0 docid rank score tag`` per line, whitespace separated. Hits are kept in
-the file's order within each query, which Pyserini writes by rank.
+``qid Q0 docid rank score tag`` per line, whitespace separated.
+:func:`read_trec_run` keeps every hit in the file's order (Pyserini writes by
+rank); :func:`read_run`, the evaluation's reader, gives a ranx ``Run`` in the
+file's rank order (see :mod:`~xqg_pyserini.eval.rankings` for why its scores
+are made from ranks). Every line is checked, and an error names file and line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
+from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from xqg_pyserini.errors import XqgError
+from xqg_pyserini.eval.rankings import ranked_run
 
-__all__ = ["Hit", "RunFormatError", "read_trec_run"]
+if TYPE_CHECKING:
+    from ranx import Run
+
+__all__ = ["Hit", "RunFormatError", "read_run", "read_trec_run"]
 
 
 class RunFormatError(XqgError, ValueError):
@@ -70,3 +78,25 @@ def read_trec_run(
             seen.add((qid, hit.doc_id))
             run.setdefault(qid, []).append(hit)
     return run
+
+
+def read_run(
+    path: str | Path, *, known_docids: Container[str] | None = None, name: str | None = None
+) -> Run:
+    """Read a run into a ranx ``Run`` that keeps the file's rank order.
+
+    Hits are ordered by their rank column, equal ranks in the file's order, and
+    scored n, n - 1, ..., 1 (:func:`~xqg_pyserini.eval.rankings.ranked_run`), so
+    ties in the file's scores cannot reorder them.
+
+    Raises
+    ------
+    RunFormatError
+        As :func:`read_trec_run`.
+    """
+    hits = read_trec_run(path, known_docids=known_docids)
+    rankings = {
+        qid: [hit.doc_id for hit in sorted(ranked, key=attrgetter("rank"))]
+        for qid, ranked in hits.items()
+    }
+    return ranked_run(rankings, name=name)

@@ -1,90 +1,45 @@
-"""One index build from start to finish: check the output, encode, write atomically.
+"""Index builds from start to finish: check the outputs, encode once, write each atomically.
+
+:func:`build_index` builds one :class:`~xqg_pyserini.indexes.request.BuildRequest`;
+:func:`build_indexes` builds several that share one pass over the corpus (the
+same :meth:`~xqg_pyserini.indexes.request.BuildRequest.pass_key`: they differ
+in output and mixing, e.g. the ablation's questions per language), encoding
+each passage and question once and writing every index with the metadata its
+request gets when built alone, so either way of building reuses the other's.
 
 With ``augment`` set, passage vectors are xQG-augmented with generated questions
 (:mod:`xqg_pyserini.indexes.augmented`); without it, the plain index. With
 ``shard`` set, only that shard's passages (:mod:`xqg_pyserini.data.shard`).
-The build holds :func:`~xqg_pyserini.atomic.build_lock` on the output and
-checkpoints each chunk (:mod:`xqg_pyserini.indexes.checkpoint`), so a killed
-build resumes where it stopped. With ``passage_vectors_from`` an augmented
-build reads e(p) from a plain index of the same corpus and encoder
+Each output is built under :func:`~xqg_pyserini.atomic.build_lock`, written in
+``.NAME.partial`` and checkpointed each chunk
+(:mod:`xqg_pyserini.indexes.checkpoint`), so a killed build resumes where it
+stopped. With ``passage_vectors_from`` an augmented build reads e(p) from a
+plain index of the same corpus and encoder
 (:mod:`xqg_pyserini.indexes.stored_vectors`) and encodes only the questions;
 the vectors, hence the build key, are the same as without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xqg_pyserini.data.corpus_source import CorpusSource
-from xqg_pyserini.data.shard import Shard
-from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.errors import OutputExistsError, XqgError
-from xqg_pyserini.indexes.augmented import AugmentRequest
-from xqg_pyserini.indexes.metadata import METADATA_FILENAME, IndexMetadata, read_metadata
+from xqg_pyserini.indexes.metadata import IndexMetadata, read_metadata
+from xqg_pyserini.indexes.request import BuildRequest, is_up_to_date
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from xqg_pyserini.encoders.transformer import TransformerEncoder
-    from xqg_pyserini.indexes.checkpoint import Checkpoint, Resumed
+    from xqg_pyserini.indexes.checkpoint import Checkpoint
+    from xqg_pyserini.indexes.encoding import PassageVectors
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["BuildRequest", "build_index", "is_up_to_date"]
-
-
-@dataclass(frozen=True)
-class BuildRequest:
-    """Everything :func:`build_index` needs; ``command`` is recorded verbatim."""
-
-    corpus: CorpusSource
-    encoder_name: str
-    settings: EncoderSettings
-    output: Path
-    index_type: str = "Flat"
-    batch_size: int = 32
-    device: str = "cpu"
-    dtype: str = "float32"
-    overwrite: bool = False
-    command: tuple[str, ...] = ()
-    augment: AugmentRequest | None = None
-    shard: Shard = Shard()
-    checkpoint_every: int | None = None  # passages per chunk and checkpoint; None: the default
-    passage_vectors_from: Path | None = None  # a plain index holding e(p); not in build_key
-
-    def shard_record(self) -> dict[str, int] | None:
-        """The shard for ``metadata.json``, None for a whole-corpus index."""
-        return None if self.shard.is_whole else self.shard.to_dict()
-
-    def resume_key(self) -> dict[str, object]:
-        """:meth:`build_key` plus the shard: what a checkpoint must match to be resumed."""
-        return {**self.build_key(), "shard": self.shard_record()}
-
-    def build_key(self) -> dict[str, object]:
-        """The inputs that decide the index's content (the model by the name given).
-
-        A plain index's key has no ``augment`` entry, so it is the same as before
-        augmentation existed.
-        """
-        encoder = {**self.settings.to_dict(), "model": self.encoder_name}
-        key: dict[str, object] = {
-            "encoder": encoder,
-            "corpus": self.corpus.identity(),
-            "index_type": self.index_type,
-        }
-        if self.augment is not None:
-            key["augment"] = self.augment.identity()
-        if self.dtype != "float32":  # half precision changes the vectors slightly
-            key["dtype"] = self.dtype
-        return key
-
-
-def is_up_to_date(request: BuildRequest) -> bool:
-    """True when ``request.output`` is a complete index built from the same inputs and shard."""
-    if not (request.output / METADATA_FILENAME).is_file():
-        return False
-    meta = read_metadata(request.output)
-    return meta.build_key == request.build_key() and meta.shard == request.shard_record()
+__all__ = ["build_index", "build_indexes"]
 
 
 def build_index(request: BuildRequest) -> IndexMetadata:
@@ -98,34 +53,102 @@ def build_index(request: BuildRequest) -> IndexMetadata:
     OutputExistsError
         If the output exists and ``overwrite`` is not set.
     """
+    return build_indexes([request])[0]
+
+
+def build_indexes(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
+    """Build every request not up to date in one pass; every index's metadata, in order.
+
+    A request is rebuilt when it is out of date or has ``overwrite`` set; the
+    others are left as they are.
+
+    Raises
+    ------
+    ValueError
+        If the requests cannot share one pass, or two name the same output.
+    OutputExistsError
+        If an output to build exists and its request does not set ``overwrite``.
+    """
     from xqg_pyserini.atomic import build_lock
 
-    with build_lock(request.output, remove=True):
-        if not request.overwrite and is_up_to_date(request):
-            return read_metadata(request.output)
-        if request.output.exists() and not request.overwrite:
-            raise OutputExistsError(
-                f"{request.output} exists and holds a different index; "
-                "pass --overwrite to replace it or choose another --output"
+    _check_one_pass(requests)
+    with contextlib.ExitStack() as locks:
+        for output in sorted(request.output for request in requests):  # one order: no deadlock
+            locks.enter_context(build_lock(output, remove=True))
+        todo = [r for r in requests if r.overwrite or not is_up_to_date(r)]
+        for request in todo:
+            if request.output.exists() and not request.overwrite:
+                raise OutputExistsError(
+                    f"{request.output} exists and holds a different index; "
+                    "pass --overwrite to replace it or choose another --output"
+                )
+        built = dict(zip([r.output for r in todo], _build(todo) if todo else [], strict=True))
+        return [built.get(r.output) or read_metadata(r.output) for r in requests]
+
+
+def _check_one_pass(requests: Sequence[BuildRequest]) -> None:
+    if not requests:
+        raise ValueError("no index to build")
+    if len({request.output for request in requests}) < len(requests):
+        raise ValueError("two indexes of one build have the same output")
+    first = requests[0].pass_key()
+    for request in requests[1:]:
+        key = request.pass_key()
+        differ = [name for name in first if key[name] != first[name]]
+        if differ:
+            raise ValueError(
+                f"{request.output} cannot be built in one pass with {requests[0].output}: "
+                f"different {', '.join(differ)}"
             )
-        return _build(request)
 
 
-def _build(request: BuildRequest) -> IndexMetadata:
+@dataclass
+class _Output:
+    """One index being written: its request, writer and checkpoints."""
+
+    request: BuildRequest
+    writer: FaissIndexWriter
+    checkpoint: Checkpoint
+
+    def add(self, docids: list[str], vectors: np.ndarray) -> None:
+        self.writer.add(docids, vectors)
+        self.checkpoint.save(docids, vectors)
+
+
+def _build(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
     from xqg_pyserini.encoders.transformer import TransformerEncoder
+    from xqg_pyserini.indexes.stored_vectors import check_plain_index, passage_vectors_reader
+
+    first = requests[0]
+    if first.passage_vectors_from is not None:
+        if first.augment is None:
+            raise XqgError("--passage-vectors-from needs --generated-queries")
+        for request in requests:
+            check_plain_index(first.passage_vectors_from, request)
+    encoder = TransformerEncoder(first.settings, device=first.device, dtype=first.dtype)
+    stored = passage_vectors_reader(first.passage_vectors_from, encoder.dimension)
+    with contextlib.ExitStack() as stack:
+        outputs = [stack.enter_context(_open(r, encoder.dimension)) for r in requests]
+        records = _encode(encoder, outputs, _resume(outputs), stored)
+        metas = [
+            _metadata(output.request, encoder.dimension, augmentation)
+            for output, augmentation in zip(outputs, records, strict=True)
+        ]
+        for output, meta in zip(outputs, metas, strict=True):
+            output.writer.metadata = meta
+            output.checkpoint.clear()
+    return metas  # the writers filled in num_docs as they closed
+
+
+@contextlib.contextmanager
+def _open(request: BuildRequest, dimension: int) -> Iterator[_Output]:
+    """The output's writer (resumable, in ``.NAME.partial``) and its checkpoints."""
     from xqg_pyserini.indexes.checkpoint import Checkpoint
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-    if request.passage_vectors_from is not None:
-        from xqg_pyserini.indexes.stored_vectors import check_plain_index
-
-        if request.augment is None:
-            raise XqgError("--passage-vectors-from needs --generated-queries")
-        check_plain_index(request.passage_vectors_from, request)
-    encoder = TransformerEncoder(request.settings, device=request.device, dtype=request.dtype)
     writer = FaissIndexWriter(
         request.output,
-        encoder.dimension,
+        dimension,
         request.index_type,
         overwrite=request.overwrite,
         resumable=True,
@@ -138,55 +161,70 @@ def _build(request: BuildRequest) -> IndexMetadata:
             f"python -m xqg_pyserini.merge --index-type {request.index_type!r}"
         )
     with writer:
-        checkpoint = Checkpoint(writer.directory, request.resume_key())
-        resumed = checkpoint.resume()
-        for docids, vectors in resumed.chunks:
-            writer.add(docids, vectors)
-        if resumed.passages:
+        yield _Output(request, writer, Checkpoint(writer.directory, request.resume_key()))
+
+
+def _resume(outputs: Sequence[_Output]) -> int:
+    """Reload what every output's checkpoint holds in common; the passages to skip."""
+    from xqg_pyserini.indexes.checkpoint import common_passages
+
+    found = [output.checkpoint.resume() for output in outputs]
+    skip = common_passages(found)
+    for output, resumed in zip(outputs, found, strict=True):
+        for docids, vectors in output.checkpoint.rewind(resumed, skip):
+            output.writer.add(docids, vectors)
+        if skip:
             print(
-                f"resuming {request.output}: reusing {resumed.passages} passages "
-                f"already encoded (from {writer.directory})",
+                f"resuming {output.request.output}: reusing {skip} passages "
+                f"already encoded (from {output.writer.directory})",
                 file=sys.stderr,
             )
-        augmentation = _encode(encoder, request, writer, checkpoint, resumed)
-        writer.metadata = IndexMetadata(
-            encoder_name=request.encoder_name,
-            encoder=request.settings.to_dict(),
-            dimension=encoder.dimension,
-            num_docs=0,  # the writer fills in the count it wrote
-            index_type=request.index_type,
-            corpus=request.corpus.name,
-            build_key=request.build_key(),
-            command=list(request.command),
-            augmentation=augmentation,
-            shard=request.shard_record(),
-        )
-        checkpoint.clear()
-    return writer.metadata
+    return skip
 
 
 def _encode(
     encoder: TransformerEncoder,
-    request: BuildRequest,
-    writer: FaissIndexWriter,
-    checkpoint: Checkpoint,
-    resumed: Resumed,
-) -> dict[str, Any] | None:
-    """Run the plain or augmented encoding; returns the augmentation record or None."""
-    from xqg_pyserini.indexes.augmented import encode_augmented
-    from xqg_pyserini.indexes.builder import encode_corpus
+    outputs: Sequence[_Output],
+    skip: int,
+    passage_vectors: PassageVectors | None,
+) -> list[dict[str, Any] | None]:
+    """The one pass over the corpus; each output's augmentation record (None: plain)."""
+    from xqg_pyserini.indexes.augmented import AugmentedChunks
+    from xqg_pyserini.indexes.encoding import encode_corpus
 
-    if request.augment is not None:
-        return encode_augmented(encoder, request, writer, checkpoint, resumed)
-    encode_corpus(
-        encoder,
-        request.corpus.passages(),
-        writer,
-        request.batch_size,
-        total=request.corpus.count(),
-        chunk_size=request.checkpoint_every,
-        shard=request.shard,
-        skip=resumed.passages,
-        sink=lambda docids, vectors: checkpoint.save(docids, vectors, {}),
+    requests = [output.request for output in outputs]
+    first = requests[0]
+    corpus = first.corpus
+    options: dict[str, Any] = {
+        "total": corpus.count(),
+        "chunk_size": first.checkpoint_every,
+        "shard": first.shard,
+        "skip": skip,
+        "passage_vectors": passage_vectors,
+    }
+    sinks = [output.add for output in outputs]
+    if first.augment is None:
+        encode_corpus(encoder, corpus.passages(), sinks, first.batch_size, **options)
+        return [None for _ in outputs]
+    with AugmentedChunks(encoder, requests) as chunks:
+        encode_corpus(
+            encoder, corpus.passages(), sinks, first.batch_size, variants=chunks, **options
+        )
+        return chunks.records(corpus)
+
+
+def _metadata(
+    request: BuildRequest, dimension: int, augmentation: dict[str, Any] | None
+) -> IndexMetadata:
+    return IndexMetadata(
+        encoder_name=request.encoder_name,
+        encoder=request.settings.to_dict(),
+        dimension=dimension,
+        num_docs=0,  # the writer fills in the count it wrote
+        index_type=request.index_type,
+        corpus=request.corpus.name,
+        build_key=request.build_key(),
+        command=list(request.command),
+        augmentation=augmentation,
+        shard=request.shard_record(),
     )
-    return None

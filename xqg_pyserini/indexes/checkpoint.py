@@ -5,12 +5,14 @@ A resumable build writes into ``.NAME.partial`` beside the output NAME (see
 
 * ``chunks/NNNNNN.npy``: the chunk's vectors, float32 ``(n, dim)``;
 * ``chunks/NNNNNN.docid``: their docids, one a line;
-* ``progress.json``: the build's key, the passages done, the chunk count and
-  any extra state (the xQG augmentation counts), rewritten last.
+* ``progress.json``: the build's key, the passages done and the chunk count,
+  rewritten last.
 
 Each file is written under a temporary name and renamed, so a kill at any
 moment leaves the last complete checkpoint. A restart with the same key loads
 the chunks and skips that many passages; with another key it discards them.
+A build of several indexes in one pass resumes them all from the passages
+every one of them holds (:func:`common_passages`, :meth:`Checkpoint.rewind`).
 On success the chunks and ``progress.json`` are removed before the directory
 becomes the index. Layout: docs/formats.md, "Resuming".
 """
@@ -21,14 +23,14 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Checkpoint", "Resumed", "worth_resuming", "partial_dir"]
+__all__ = ["Checkpoint", "Resumed", "common_passages", "partial_dir", "worth_resuming"]
 
 PROGRESS_FILENAME = "progress.json"
 CHUNKS_DIRNAME = "chunks"
@@ -51,11 +53,33 @@ def worth_resuming(directory: Path, exc: BaseException) -> bool:
 
 @dataclass
 class Resumed:
-    """What a restart found: passages done, their chunks, and the saved extra state."""
+    """What a restart found: passages done and their chunks, in order."""
 
     passages: int = 0
     chunks: list[tuple[list[str], np.ndarray]] = field(default_factory=list)
-    state: dict[str, Any] = field(default_factory=dict)
+
+    def whole_chunks(self, passages: int) -> int:
+        """The most passages, at most ``passages``, that leading whole chunks hold."""
+        held = 0
+        for docids, _ in self.chunks:
+            if held + len(docids) > passages:
+                break
+            held += len(docids)
+        return held
+
+
+def common_passages(found: Sequence[Resumed]) -> int:
+    """The most passages that every one of ``found`` holds as leading whole chunks.
+
+    Builds written in one pass save their chunks one after another, so a kill
+    can leave one a chunk ahead of another; they all resume from here.
+    """
+    passages = min((resumed.passages for resumed in found), default=0)
+    while True:
+        held = min(resumed.whole_chunks(passages) for resumed in found)
+        if held == passages:
+            return passages
+        passages = held
 
 
 def _replace_with(path: Path, write: Any) -> None:
@@ -92,7 +116,24 @@ class Checkpoint:
             self._discard("its chunks do not add up to its progress record")
             return Resumed()
         self.passages, self.chunks = int(progress["passages"]), len(chunks)
-        return Resumed(self.passages, chunks, dict(progress.get("state") or {}))
+        return Resumed(self.passages, chunks)
+
+    def rewind(self, resumed: Resumed, passages: int) -> list[tuple[list[str], np.ndarray]]:
+        """Keep the leading chunks of ``resumed`` that hold ``passages``; the next save follows.
+
+        Chunk files past them stay until overwritten, and ``progress.json``
+        still counts them until the next save, so a kill in between loses nothing.
+        """
+        if resumed.whole_chunks(passages) != passages:
+            raise ValueError(f"no whole chunks hold exactly {passages} passages")
+        kept, held = [], 0
+        for docids, vectors in resumed.chunks:
+            if held == passages:
+                break
+            kept.append((docids, vectors))
+            held += len(docids)
+        self.passages, self.chunks = held, len(kept)
+        return kept
 
     def _load(self, count: int) -> Iterator[tuple[list[str], np.ndarray]]:
         chunks = self.directory / CHUNKS_DIRNAME
@@ -112,7 +153,7 @@ class Checkpoint:
             else:
                 path.unlink()
 
-    def save(self, docids: list[str], vectors: np.ndarray, state: dict[str, Any]) -> None:
+    def save(self, docids: list[str], vectors: np.ndarray) -> None:
         """Append one chunk (``vectors`` float32 ``(len(docids), dim)``) and record progress."""
         chunks = self.directory / CHUNKS_DIRNAME
         chunks.mkdir(exist_ok=True)
@@ -128,7 +169,6 @@ class Checkpoint:
             "build_key": self.key,
             "passages": self.passages,
             "chunks": self.chunks,
-            "state": state,
         }
         data = (json.dumps(progress, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         _replace_with(self.directory / PROGRESS_FILENAME, lambda handle: handle.write(data))

@@ -1,18 +1,19 @@
 """Passage vectors e(p) read back from a plain index instead of encoded again.
 
-An xQG build (``--passage-vectors-from``) and the ablation
-(:mod:`xqg_pyserini.indexes.ablation_build`) need e(p) for every passage, which
-a plain index of the same corpus and encoder already holds. Encoding is
-deterministic for given settings, so reading them back gives the vectors a new
-encoding would: :func:`check_plain_index` refuses any index whose recorded
-inputs differ from the build's, and :class:`StoredVectors` looks rows up by
-docid (the index's ``docid`` file) and reconstructs them chunk by chunk.
+An xQG build (``--passage-vectors-from``, and so the ablation,
+:mod:`xqg_pyserini.ablation`) needs e(p) for every passage, which a plain index
+of the same corpus and encoder already holds. Encoding is deterministic for
+given settings, so reading them back gives the vectors a new encoding would:
+:func:`check_plain_index` refuses any index whose recorded inputs differ from
+the build's, and :class:`StoredVectors` looks rows up by docid (the index's
+``docid`` file) and reconstructs them chunk by chunk
+(:func:`passage_vectors_reader`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,15 @@ from xqg_pyserini.errors import XqgError
 from xqg_pyserini.indexes.metadata import IndexMetadata, read_metadata
 
 if TYPE_CHECKING:
-    from xqg_pyserini.indexes.build import BuildRequest
+    from xqg_pyserini.data.corpus import Passage
+    from xqg_pyserini.indexes.request import BuildRequest
 
-__all__ = ["PlainIndexMismatchError", "StoredVectors", "check_plain_index"]
+__all__ = [
+    "PlainIndexMismatchError",
+    "StoredVectors",
+    "check_plain_index",
+    "passage_vectors_reader",
+]
 
 FLAG = "--passage-vectors-from"
 
@@ -143,3 +150,24 @@ class StoredVectors:
         if not len(rows):
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.ascontiguousarray(self.index.reconstruct_batch(rows), dtype=np.float32)
+
+
+def passage_vectors_reader(
+    directory: Path | None, dimension: int
+) -> Callable[[list[Passage]], np.ndarray] | None:
+    """A reader of e(p) from the plain index ``directory``, or None to encode them.
+
+    Raises
+    ------
+    PlainIndexMismatchError
+        If the index's vectors are not of ``dimension``, the encoder's.
+    """
+    if directory is None:
+        return None
+    stored = StoredVectors(directory)
+    if stored.dimension != dimension:
+        raise PlainIndexMismatchError(
+            f"{FLAG} {directory}: vectors of dimension {stored.dimension} "
+            f"but the encoder gives {dimension}"
+        )
+    return lambda chunk: stored.take([p.doc_id for p in chunk])

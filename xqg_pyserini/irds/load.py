@@ -18,6 +18,7 @@ from xqg_pyserini.errors import DatasetError
 
 __all__ = ["dataset_passages", "load_dataset", "passages_with_count"]
 
+
 def load_dataset(dataset_id: str) -> Any:
     """The ir_datasets dataset ``dataset_id`` (this package's ids included).
 

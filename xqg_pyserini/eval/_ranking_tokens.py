@@ -1,9 +1,12 @@
 """The kernel of R@kt: the first k tokens of a ranking, each passage tokenised once.
 
 Private to :mod:`xqg_pyserini.eval.recall_kt`, which documents the metric.
-NLTK's tokenizer dominates the cost (about 1.5 ms a passage with NLTK 3.10), so
-:func:`prefetch` can tokenise, in worker processes, the passages the budgets
-will need; the scoring loop itself is unchanged and only finds them cached.
+:func:`first_k_tokens` cuts the token stream of a ranking's passages after k
+tokens; :class:`PassageTokens` tokenises each passage once for every ranking and
+k. NLTK's tokenizer dominates the cost (about 1.5 ms a passage with NLTK 3.10),
+so :func:`prefetch_tokens` can tokenise, in worker processes, the passages the
+first k tokens will need; the scoring loop itself is unchanged and only finds
+them cached.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-__all__ = ["MissingPassage", "PassageTokens", "budget_strings", "prefetch"]
+__all__ = ["MissingPassage", "PassageTokens", "first_k_tokens", "prefetch_tokens"]
 
 
 class MissingPassage(KeyError):
@@ -74,7 +77,7 @@ class PassageTokens:
         """Mean tokens per cached passage; None while nothing is cached."""
         return self._token_total / len(self._cache) if self._cache else None
 
-    def wanted(
+    def needed(
         self, docids: Sequence[str], limit: int, absent: set[str], mean: float | None
     ) -> list[str]:
         """Uncached docids that the first ``limit`` tokens of ``docids`` probably need.
@@ -106,7 +109,7 @@ def _first_tokens(parts: Sequence[_Tokens], k: int) -> str:
     return " ".join(out)
 
 
-def budget_strings(
+def first_k_tokens(
     docids: Iterable[str], tokens: PassageTokens, ks: Sequence[int]
 ) -> dict[int, str]:
     """``{k: the first k tokens of the ranked passages, joined by single spaces}``.
@@ -127,7 +130,7 @@ def budget_strings(
     return {k: _first_tokens(parts, k) for k in ks}
 
 
-def prefetch(
+def prefetch_tokens(
     rankings: Iterable[Sequence[str]],
     tokens: PassageTokens,
     limit: int,
@@ -150,13 +153,13 @@ def prefetch(
     with ProcessPoolExecutor(processes, initializer=initializer) as pool:
         while True:
             mean = tokens.mean_count()
-            wanted = dict.fromkeys(
+            needed = dict.fromkeys(
                 docid
                 for ranking in rankings
-                for docid in tokens.wanted(ranking, limit, absent, mean)
+                for docid in tokens.needed(ranking, limit, absent, mean)
             )
             texts: dict[str, str] = {}
-            for docid in wanted:
+            for docid in needed:
                 try:
                     texts[docid] = tokens.text(docid)
                 except MissingPassage:

@@ -1,7 +1,8 @@
 """The ablation's result: R@2kt / R@5kt against N, as JSON, a Markdown table and a plot.
 
 :func:`evaluate` scores the runs with :func:`xqg_pyserini.eval.report.build_report`
-(the plain run is the baseline) and writes the full report into ``report/``;
+(the plain run is the baseline) and writes the full report into ``report/``, or
+reuses the one made from the same run files (:func:`scored_report`);
 :func:`ablation_table` picks the curve out of it (N = 0 is the plain index);
 :func:`write_ablation` writes ``ablation.json``, ``ablation.md`` and ``ablation.png``.
 """
@@ -13,10 +14,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["METRICS", "ablation_table", "evaluate", "render_table", "write_ablation"]
+__all__ = [
+    "METRICS",
+    "ablation_table",
+    "evaluate",
+    "render_table",
+    "scored_report",
+    "write_ablation",
+]
 
 METRICS = ("R@2kt", "R@5kt")
 AVG = "avg"
+DIGESTS = "runs.sha256.json"  # beside the report: the run files it scored
 
 
 def evaluate(dataset: str, runs: Mapping[str, Path], directory: Path) -> dict[str, Any]:
@@ -26,6 +35,20 @@ def evaluate(dataset: str, runs: Mapping[str, Path], directory: Path) -> dict[st
     report = build_report(dataset, dict(runs), "plain", missing="report", threshold=0.05)
     write_report(report, directory, overwrite=True)
     return report.to_json()
+
+
+def scored_report(dataset: str, runs: Mapping[str, Path], directory: Path) -> dict[str, Any]:
+    """The report JSON of ``runs``: the one in ``directory`` when made from these very run
+    files (same names, same bytes), else :func:`evaluate`'s."""
+    import hashlib
+
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in runs.items()}
+    stamp, path = directory / DIGESTS, directory / "report.json"
+    if path.is_file() and stamp.is_file() and json.loads(stamp.read_text("utf-8")) == digests:
+        return json.loads(path.read_text("utf-8"))
+    report = evaluate(dataset, runs, directory)
+    stamp.write_text(json.dumps(digests, indent=2) + "\n", "utf-8")
+    return report
 
 
 def ablation_table(report: Mapping[str, Any], runs: list[str]) -> dict[str, Any]:

@@ -7,15 +7,17 @@ The paper's ablation figure. With no arguments it runs on the bundled demo
 
 * ``indexes/plain`` and ``indexes/xqg-qpl1`` .. ``xqg-qplN``: the plain index
   (built once) and the xQG indexes, all N written in one pass over the corpus
-  that encodes each question once (:mod:`xqg_pyserini.indexes.ablation_build`);
+  that encodes each question once (:mod:`xqg_pyserini.ablation.indexes`);
   each has the ``metadata.json`` ``python -m xqg_pyserini.index
   --queries-per-language n`` would write, so either command reuses the other's;
 * ``runs/plain.trec``, ``runs/xqg-qpl{n}.trec``: Pyserini-format runs
-  (:mod:`xqg_pyserini.ablation_search`);
+  (:mod:`xqg_pyserini.ablation.search`);
 * ``report/``: the full evaluation report against the plain run;
 * ``ablation.json``, ``ablation.md``, ``ablation.png``: the curve.
 
-A re-run reuses every index and run that is up to date. See docs/augmentation.md.
+A re-run reuses every index and run that is up to date. This module parses the
+flags and wires them to :func:`xqg_pyserini.ablation.run.run_ablation`. See
+docs/augmentation.md.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
-from xqg_pyserini.cli.index_options import (
-    DEFAULT_CORPUS,
-    add_encoder_arguments,
-    add_mixing_arguments,
-)
+from xqg_pyserini.cli import index_options as flags
+from xqg_pyserini.cli.config import parse_with_config
+from xqg_pyserini.cli.corpus import add_corpus_argument
+
+if TYPE_CHECKING:  # imported where used: --help stays free of numpy and torch
+    from xqg_pyserini.ablation.indexes import AblationIndexes
 
 DEFAULT_DATASET = "xqg-demo/dev"
 DEFAULT_OUTPUT = Path("runs/ablation-xqg-demo")
@@ -37,12 +40,11 @@ DEFAULT_MAX_QUERIES = 5
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m xqg_pyserini.ablation",
-        description="The N-questions ablation: a plain index and xQG indexes with the first "
+    p = flags.command_parser(
+        "python -m xqg_pyserini.ablation",
+        "The N-questions ablation: a plain index and xQG indexes with the first "
         "1..N generated questions per language (one pass), searched and scored with R@2kt/R@5kt.",
     )
-    add_config_argument(p)
     p.add_argument(
         "--dataset",
         default=DEFAULT_DATASET,
@@ -50,13 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ir_datasets id of the questions, with answers and languages for R@kt "
         f"(default: {DEFAULT_DATASET})",
     )
-    p.add_argument(
-        "--corpus",
-        default=DEFAULT_CORPUS,
-        metavar="ID_OR_FILE",
-        help="the passages, as for python -m xqg_pyserini.index --corpus "
-        f"(default: {DEFAULT_CORPUS})",
-    )
+    add_corpus_argument(p)
     p.add_argument(
         "--generated-queries",
         nargs="+",
@@ -71,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"build and score n = 1..N questions per language (default: {DEFAULT_MAX_QUERIES})",
     )
-    add_encoder_arguments(p)
-    add_mixing_arguments(p)
+    flags.add_encoder_arguments(p)
+    flags.add_mixing_arguments(p)
     p.add_argument(
         "--plain-index",
         type=Path,
@@ -81,16 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the plain index to reuse, or to build when missing; its passage vectors are "
         "the xQG indexes' e(p) (default: OUTPUT/indexes/plain)",
     )
-    p.add_argument(
-        "--batch-size",
-        type=int,
-        default=32,
-        metavar="N",
-        help="passages per encoder batch; questions go in batches of as many tokens (default: 32)",
-    )
-    p.add_argument(
-        "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
-    )
+    flags.add_batch_size_argument(p, "; questions go in batches of as many tokens")
+    flags.add_device_argument(p)
     p.add_argument(
         "--hits", type=int, default=100, metavar="N", help="passages retrieved per question (100)"
     )
@@ -110,14 +98,51 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def spec_from_args(args: argparse.Namespace, command: tuple[str, ...]) -> AblationIndexes:
+    """The indexes the flags ask for.
+
+    Raises
+    ------
+    XqgError, ValueError, FileNotFoundError
+        On a missing default, an out-of-range setting or a path that matches nothing.
+    """
+    from xqg_pyserini.ablation.indexes import AblationIndexes
+    from xqg_pyserini.data.corpus_source import open_corpus
+    from xqg_pyserini.indexes.request import AugmentRequest
+
+    paths = args.generated_queries or flags.default_generated_queries(args.corpus)
+    augment = AugmentRequest.from_paths(
+        [paths] if isinstance(paths, str) else paths,  # a string from --config
+        alpha=args.alpha,
+        method=args.augment,
+        languages=tuple(args.languages) if args.languages is not None else None,
+    )
+    output = Path(args.output)
+    return AblationIndexes(
+        corpus=open_corpus(args.corpus),
+        encoder_name=args.encoder,
+        settings=flags.encoder_settings(args),
+        generated=augment.generated,
+        augment=augment.settings,
+        max_queries=args.max_queries_per_language,
+        directory=output / "indexes",
+        plain_index=Path(args.plain_index) if args.plain_index else output / "indexes" / "plain",
+        batch_size=args.batch_size,
+        device=args.device,
+        overwrite=args.overwrite,
+        command=command,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    from xqg_pyserini.ablation_run import run_ablation, spec_from_args
+    from xqg_pyserini.ablation.run import run_ablation
     from xqg_pyserini.errors import XqgError
 
     args = parse_with_config(build_parser(), argv)
     command = ["python", "-m", "xqg_pyserini.ablation", *(sys.argv[1:] if argv is None else argv)]
     try:
-        outcome = run_ablation(spec_from_args(args, tuple(command)), args)
+        spec = spec_from_args(args, tuple(command))
+        outcome = run_ablation(spec, args.dataset, Path(args.output), hits=args.hits)
     except (XqgError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -47,20 +47,19 @@ def read_questions(dataset: str) -> list[tuple[str, str]]:
 def encode_questions(
     encoder: TransformerEncoder, questions: Sequence[str], batch_size: int
 ) -> np.ndarray:
-    """Query vectors, float32 ``(len(questions), dim)``, in token-budgeted batches.
+    """Query vectors, float32 ``(len(questions), dim)``, in batches sorted by length.
 
-    The budget is that of ``batch_size`` passages, as in an xQG build
-    (:func:`~xqg_pyserini.indexes.augmented.question_token_budget`).
+    A batch holds as many padded tokens as ``batch_size`` passages, as in an xQG
+    build (:func:`~xqg_pyserini.encoders.batching.max_padded_question_tokens`).
     """
     from tqdm.auto import tqdm
 
-    from xqg_pyserini.encoders.augment import encode_query_batches
-    from xqg_pyserini.indexes.augmented import question_token_budget
+    from xqg_pyserini.encoders.batching import encode_query_batches, max_padded_question_tokens
 
-    budget = question_token_budget(encoder.settings, batch_size)
+    tokens = max_padded_question_tokens(encoder.settings, batch_size)
     vectors = np.empty((len(questions), encoder.dimension), dtype=np.float32)
     with tqdm(total=len(questions), unit="question", desc="encoding questions") as progress:
-        for rows, batch in encode_query_batches(encoder, questions, budget):
+        for rows, batch in encode_query_batches(encoder, questions, tokens):
             vectors[rows] = batch
             progress.update(len(rows))
     return vectors

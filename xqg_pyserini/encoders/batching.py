@@ -1,0 +1,72 @@
+"""Batches that fill a padded-token limit: short questions share a batch, long ones do not.
+
+Encoder batches cost their longest item times their size. Sorting texts by
+token count and cutting where the next item would overflow ``max_padded_tokens``
+keeps padding low (the index builder's question encoding, the ablation's
+search, ``XqgQueryEncoder.encode_batch`` and the benchmark all use this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from xqg_pyserini.encoders.settings import EncoderSettings
+
+__all__ = [
+    "QuestionEncoder",
+    "encode_query_batches",
+    "max_padded_question_tokens",
+    "padded_token_batches",
+]
+
+
+def padded_token_batches(lengths: Sequence[int], max_padded_tokens: int) -> list[list[int]]:
+    """Positions of ``lengths`` sorted by length, cut into batches of at most ``max_padded_tokens``.
+
+    A batch's padded size is its longest item times its size; a batch holds at
+    least one item, so an item longer than the limit goes alone.
+    """
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    batches, start = [], 0
+    while start < len(order):
+        end = start + 1
+        # ascending lengths: the item at ``end`` would be the batch's longest
+        while end < len(order) and lengths[order[end]] * (end + 1 - start) <= max_padded_tokens:
+            end += 1
+        batches.append(order[start:end])
+        start = end
+    return batches
+
+
+def max_padded_question_tokens(settings: EncoderSettings, batch_size: int) -> int:
+    """Padded tokens per question batch: those of a full batch of ``batch_size`` passages."""
+    return max(1, batch_size * settings.passage_max_length)
+
+
+class QuestionEncoder(Protocol):
+    """What augmentation needs of an encoder (a :class:`TransformerEncoder` has it)."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def query_lengths(self, queries: Sequence[str]) -> list[int]: ...
+
+    def encode_queries(self, queries: Sequence[str]) -> np.ndarray: ...
+
+
+def encode_query_batches(
+    encoder: QuestionEncoder, queries: Sequence[str], max_padded_tokens: int
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """Encode ``queries`` in batches sorted by token count; yields ``(positions, vectors)``.
+
+    Each batch holds as many queries as fit ``max_padded_tokens`` padded tokens
+    (:func:`padded_token_batches`), so short generated questions fill a batch as
+    a passage batch is filled, instead of a fixed count sized for the longest
+    possible query.
+    """
+    for rows in padded_token_batches(encoder.query_lengths(queries), max_padded_tokens):
+        yield rows, encoder.encode_queries([queries[i] for i in rows])

@@ -1,0 +1,159 @@
+"""The encoding loop of every index build: a stream of passages into one or more outputs.
+
+Passages are read in chunks; inside a chunk they are sorted by length so each
+batch pads little, then handed on in corpus order, so the index order (and
+``docid``) always follows the corpus. An optional per-chunk step (the xQG
+augmentation, see :mod:`xqg_pyserini.indexes.augmented`) turns a chunk's e(p)
+into one array per output, so several indexes come out of one pass; without it
+every output gets e(p). The step also sees the passages that go by without
+being encoded (other shards', or those a resumed build already has), so a join
+that follows the corpus stays in step. ``passage_vectors`` may supply e(p)
+instead of the encoder (``--passage-vectors-from``, see
+:mod:`xqg_pyserini.indexes.stored_vectors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from xqg_pyserini.data.corpus import Passage
+from xqg_pyserini.data.shard import Shard
+from xqg_pyserini.encoders.transformer import TransformerEncoder
+from xqg_pyserini.errors import CorpusFormatError
+
+__all__ = [
+    "ChunkSink",
+    "ChunkVariants",
+    "PassageVectors",
+    "Window",
+    "corpus_windows",
+    "encode_corpus",
+    "encode_sorted",
+]
+
+WHOLE = Shard()  # the whole corpus
+CHUNK_BATCHES = 64  # default batches per sorted chunk: bounds memory, keeps padding low
+
+
+@dataclass
+class Window:
+    """The passages gone by since the previous window, in corpus order."""
+
+    passed: list[Passage] = field(default_factory=list)
+    """Every corpus passage, whoever's shard it is."""
+    skipped: list[Passage] = field(default_factory=list)
+    """Of those, this shard's that a resumed build already has (not encoded again)."""
+    chunk: list[Passage] = field(default_factory=list)
+    """Of those, this shard's to encode now."""
+
+
+ChunkVariants = Callable[[Window, np.ndarray], Sequence[np.ndarray]]
+"""``(window, e(p) of window.chunk (n, dim) float32) -> one (n, dim) float32 array per output``."""
+
+ChunkSink = Callable[[list[str], np.ndarray], None]
+"""``(docids, vectors (n, dim) float32)``: one output taking a chunk (index and checkpoint)."""
+
+PassageVectors = Callable[[list[Passage]], np.ndarray]
+"""``(chunk) -> e(p) (n, dim) float32``: where passage vectors come from instead of encoding."""
+
+
+def corpus_windows(
+    passages: Iterable[Passage], size: int, shard: Shard, skip: int
+) -> Iterator[Window]:
+    """Windows whose chunks hold ``size`` of this shard's passages after the first ``skip``.
+
+    Raises
+    ------
+    CorpusFormatError
+        If a docid occurs twice (checked over the whole corpus).
+    """
+    seen: set[str] = set()
+    window, mine = Window(), 0
+    for position, passage in enumerate(passages):
+        if passage.doc_id in seen:
+            raise CorpusFormatError(f"duplicate docid {passage.doc_id!r} in the corpus")
+        seen.add(passage.doc_id)
+        window.passed.append(passage)
+        if shard.holds(position):
+            mine += 1
+            (window.chunk if mine > skip else window.skipped).append(passage)
+        if len(window.chunk) == size or (not window.chunk and len(window.passed) >= size):
+            yield window
+            window = Window()
+    if window.passed:
+        yield window
+
+
+def encode_sorted(
+    encoder: TransformerEncoder, passages: list[Passage], batch_size: int
+) -> np.ndarray:
+    """Encode ``passages`` in length-sorted batches; rows in the input order."""
+    order = sorted(range(len(passages)), key=lambda i: len(passages[i].title + passages[i].text))
+    vectors = np.empty((len(passages), encoder.dimension), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        vectors[rows] = encoder.encode_passages(
+            [passages[i].text for i in rows], [passages[i].title for i in rows]
+        )
+    return vectors
+
+
+def encode_corpus(
+    encoder: TransformerEncoder,
+    passages: Iterable[Passage],
+    sinks: Sequence[ChunkSink],
+    batch_size: int = 32,
+    total: int | None = None,
+    *,
+    variants: ChunkVariants | None = None,
+    chunk_size: int | None = None,
+    shard: Shard = WHOLE,
+    skip: int = 0,
+    passage_vectors: PassageVectors | None = None,
+) -> int:
+    """Encode this shard's passages, after the first ``skip``, into every sink.
+
+    Returns the number of the shard's passages (``skip`` included). ``total`` is
+    the corpus size (progress bar only). ``chunk_size`` is passages per chunk
+    (default ``batch_size * CHUNK_BATCHES``); ``variants`` makes each chunk's
+    vectors for the sinks, one array each (default: e(p) for all);
+    ``passage_vectors``, when given, supplies each chunk's e(p) instead of ``encoder``.
+
+    Raises
+    ------
+    CorpusFormatError
+        If a docid occurs twice.
+    """
+    from tqdm.auto import tqdm
+
+    size = chunk_size or batch_size * CHUNK_BATCHES
+    done = skip
+    with tqdm(total=shard.size(total), initial=skip, unit="passage", desc="encoding") as progress:
+        for window in corpus_windows(passages, size, shard, skip):
+            vectors = _passage_vectors(encoder, window.chunk, batch_size, passage_vectors)
+            outputs = [vectors] * len(sinks) if variants is None else variants(window, vectors)
+            if not window.chunk:
+                continue
+            docids = [p.doc_id for p in window.chunk]
+            for sink, output in zip(sinks, outputs, strict=True):
+                sink(docids, output)
+            done += len(docids)
+            progress.update(len(docids))
+    return done
+
+
+def _passage_vectors(
+    encoder: TransformerEncoder,
+    chunk: list[Passage],
+    batch_size: int,
+    passage_vectors: PassageVectors | None,
+) -> np.ndarray:
+    """e(p) of ``chunk``, float32 (n, dim): read back, encoded, or none for an empty chunk."""
+    if not chunk:
+        return np.empty((0, encoder.dimension), dtype=np.float32)
+    if passage_vectors is not None:
+        return passage_vectors(chunk)
+    return encode_sorted(encoder, chunk, batch_size)
