@@ -43,6 +43,8 @@ class Mode:
     gen_languages: tuple[str, ...]
     gen_max_length: int
     gen_repetitions: int
+    train_batch: int = 4
+    train_steps: int = 2
 
 
 MODES = {
@@ -58,6 +60,8 @@ MODES = {
         gen_languages=("ar", "bn", "fi", "ja", "ko", "ru", "te"),
         gen_max_length=32,
         gen_repetitions=1,
+        train_batch=8,
+        train_steps=3,
     ),
     "quick": Mode("tiny", (100, 1000), (20, 200), 1, (200, 600), 1, 1, 1, ("ja", "te"), 8, 1),
 }
@@ -162,7 +166,7 @@ def _search(work: Path, mode: Mode, demo: Any, log: Path) -> tuple[list[Figure],
 
 
 def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
-    from benchmarks import builds, evaluation, generation, memory, models, projection
+    from benchmarks import builds, evaluation, generation, memory, models, projection, training
     from benchmarks.corpora import load_demo
 
     mode = MODES[mode_name]
@@ -212,6 +216,12 @@ def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
         demo.generated_gz_bytes / len(demo.questions),
     )
     found, raw["projection"] = projection.project(values, per_record)
+    figures += found
+    step(f"8 training with {spec.name}")
+    speedup = {f.key: f.value for f in found}["proj.gpu_speedup"]
+    found, raw["training"] = training.measure_training(
+        spec.model_dir, spec.name, demo, mode.train_batch, mode.train_steps, speedup
+    )
     figures += found
     step("done")
     return {

@@ -289,6 +289,7 @@ def test_every_id_is_registered_with_its_components() -> None:
         "xqg-demo": (True, False, False),
         "xqg-demo/train": (True, True, True),
         "xqg-demo/dev": (True, True, True),
+        "xqg-demo/train-en": (True, True, True),
     }
     assert set(expected) == set(dataset_ids())
     for dataset_id, provides in expected.items():

@@ -24,10 +24,14 @@ LANGS = ("ar", "bn", "fi", "ja", "ko", "ru", "te")
 FILES = (
     "README.md",
     "generated_queries.jsonl.gz",
+    "parallel_train.jsonl",
+    "parallel_train_all_languages.jsonl.gz",
     "psgs_w100.tsv.gz",
     "qrels.dev.tsv",
+    "qrels.train-en.tsv",
     "qrels.train.tsv",
     "xor_dev_retrieve.jsonl",
+    "xor_train-en_retrieve.jsonl",
     "xor_train_retrieve.jsonl",
 )
 MAX_ANSWER_PASSAGES = 3

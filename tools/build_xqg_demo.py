@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     per_split = {split: sum(c.values()) for split, c in summary.questions.items()}
     print(
         f"wrote {config.output}: {summary.passages} passages, questions {per_split}, "
-        f"{summary.generated} generated questions"
+        f"{summary.generated} generated questions, {summary.english} English train questions, "
+        f"{sum(summary.rewrites.values())} rewrites in other languages"
     )
     return 0
 

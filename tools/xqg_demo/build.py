@@ -1,8 +1,11 @@
-"""Build the xqg-demo collection: passages, questions, qrels, stand-in generated questions.
+"""Build the xqg-demo collection: passages, questions, qrels, stand-in generated questions,
+English versions of the train questions and parallel train questions.
 
 Deterministic: every random choice comes from a generator seeded with
 ``BuildConfig.seed`` and a fixed label, every collection is iterated in a
 fixed order, and the writers in :mod:`output` fix timestamps and formats.
+The English and parallel questions draw nothing at random (they follow the
+train questions' own choices), so they leave the other files' bytes unchanged.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from pathlib import Path
 
 from .answers import AnswerIndex
 from .corpus import build_passages
+from .english import english_names, english_questions
+from .errors import BuildError
 from .handwritten import read_handwritten
 from .output import gzip_bytes, jsonl_bytes, tsv_bytes, write_bytes
+from .parallel import parallel_records
 from .passages import Passage
 from .readme import render_readme
-from .selection import Question, assign_splits, select_questions
-from .sources import LANGS, load_cities, load_countries
+from .selection import Question, assign_splits, entities_by_name, select_questions
+from .sources import LANGS, Country, load_cities, load_countries
 from .standin import generate_questions
 
 __all__ = ["BuildConfig", "BuildError", "BuildSummary", "build"]
@@ -30,12 +36,15 @@ FILES = (
     "qrels.dev.tsv",
     "qrels.train.tsv",
     "generated_queries.jsonl.gz",
+    "xor_train-en_retrieve.jsonl",
+    "qrels.train-en.tsv",
+    "parallel_train.jsonl",
+    "parallel_train_all_languages.jsonl.gz",
     "README.md",
 )
-
-
-class BuildError(RuntimeError):
-    """The sources cannot produce a collection that meets the requirements."""
+ENGLISH_SPLIT = "train-en"
+PARALLEL_FILE = "parallel_train.jsonl"
+PARALLEL_ALL_FILE = "parallel_train_all_languages.jsonl.gz"
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,8 @@ class BuildSummary:
     questions: dict[str, Counter] = field(default_factory=dict)  # split -> lang -> n
     generated: int = 0
     widened: dict[str, str] = field(default_factory=dict)  # hand qid -> widened answer
+    english: int = 0  # English versions of the train questions
+    rewrites: Counter = field(default_factory=Counter)  # lang -> train questions rewritten in it
 
 
 def _check_lengths(passages: list[Passage], config: BuildConfig) -> None:
@@ -93,6 +104,43 @@ def _ordered(questions: list[Question]) -> list[Question]:
     """By language, hand-written first, then by id."""
     order = {lang: i for i, lang in enumerate(LANGS)}
     return sorted(questions, key=lambda q: (order[q.lang], q.kind != "handwritten", q.qid))
+
+
+def _write_questions(out: Path, split: str, ordered: list[Question], docids: list[str]) -> None:
+    """``xor_<split>_retrieve.jsonl`` and ``qrels.<split>.tsv``, in ``ordered``'s order."""
+    records = [
+        {"id": q.qid, "question": q.question, "answers": list(q.answers), "lang": q.lang}
+        for q in ordered
+    ]
+    write_bytes(out / f"xor_{split}_retrieve.jsonl", jsonl_bytes(records))
+    qrels = "".join(f"{q.qid} 0 {docids[q.passage]} 1\n" for q in ordered)
+    write_bytes(out / f"qrels.{split}.tsv", qrels.encode("utf-8"))
+
+
+def _write_english(
+    out: Path,
+    splits: dict[str, list[Question]],
+    passages: list[Passage],
+    countries: dict[str, Country],
+    index: AnswerIndex,
+    docids: list[str],
+    summary: BuildSummary,
+) -> None:
+    """The English train questions (``train-en``) and the two parallel files."""
+    train = _ordered(splits["train"])
+    names = english_names(passages, {code: c.name for code, c in countries.items()})
+    english = english_questions(train, passages, names, index)
+    _write_questions(out, ENGLISH_SPLIT, english, docids)
+    asked = {q.question for questions in splits.values() for q in questions}
+    pairs, everything = parallel_records(
+        train, english, passages, entities_by_name(passages), asked
+    )
+    write_bytes(out / PARALLEL_FILE, jsonl_bytes(pairs))
+    write_bytes(out / PARALLEL_ALL_FILE, gzip_bytes(jsonl_bytes(everything)))
+    summary.english = len(english)
+    summary.rewrites = Counter(r["language"] for r in everything) - Counter(
+        r["language"] for r in pairs
+    )
 
 
 def build(config: BuildConfig) -> BuildSummary:
@@ -135,14 +183,8 @@ def build(config: BuildConfig) -> BuildSummary:
     ]
     write_bytes(out / "psgs_w100.tsv.gz", gzip_bytes(tsv_bytes(rows)))
     for split, questions in splits.items():
-        ordered = _ordered(questions)
-        records = [
-            {"id": q.qid, "question": q.question, "answers": list(q.answers), "lang": q.lang}
-            for q in ordered
-        ]
-        write_bytes(out / f"xor_{split}_retrieve.jsonl", jsonl_bytes(records))
-        qrels = "".join(f"{q.qid} 0 {docids[q.passage]} 1\n" for q in ordered)
-        write_bytes(out / f"qrels.{split}.tsv", qrels.encode("utf-8"))
+        _write_questions(out, split, _ordered(questions), docids)
+    _write_english(out, splits, passages, countries, index, docids, summary)
     generated = [
         {"docid": d, "text": p.text, "generated_queries": generate_questions(p, d, config.seed)}
         for d, p in zip(docids, passages, strict=True)

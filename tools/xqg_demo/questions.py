@@ -6,11 +6,17 @@ City kinds: population, latitude, longitude, coordinates, nearest,
 capital_distance, timezone. Country kinds: capital, area, country_population,
 currency, calling_code, tld. The stand-in generated questions
 (:mod:`standin`) use a different set of templates.
+
+The templates of one kind are parallel across languages: the i-th template
+means the same in every language (population: "what is the population of X"
+first, "how many people live in X" second). :data:`ENGLISH_TEMPLATES` follows
+the same order; it writes the English versions of the train questions
+(:mod:`english`) and is never used for the dev or train splits themselves.
 """
 
 from __future__ import annotations
 
-__all__ = ["CITY_KINDS", "COUNTRY_KINDS", "TEMPLATES"]
+__all__ = ["CITY_KINDS", "COUNTRY_KINDS", "ENGLISH_TEMPLATES", "TEMPLATES"]
 
 CITY_KINDS = (
     "population",
@@ -132,4 +138,23 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         "calling_code": ("{n} అంతర్జాతీయ కాలింగ్ కోడ్ ఏమిటి?",),
         "tld": ("{n} ఇంటర్నెట్ డొమైన్ ఏమిటి?",),
     },
+}
+
+# ``{n}`` is the English name as :mod:`english` forms it: "the" where English
+# needs it (the Netherlands, the Bahamas) and the country after a city name that
+# other places of the collection share (Kasama, Zambia).
+ENGLISH_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "population": ("What is the population of {n}?", "How many people live in {n}?"),
+    "latitude": ("What is the latitude of {n}?",),
+    "longitude": ("What is the longitude of {n}?",),
+    "coordinates": ("What are the geographic coordinates of {n}?",),
+    "nearest": ("Which city is closest to {n}?",),
+    "capital_distance": ("How far is {n} from the country's capital?",),
+    "timezone": ("What time zone is {n} in?",),
+    "capital": ("What is the capital of {n}?",),
+    "area": ("What is the total area of {n}?",),
+    "country_population": ("What is the total population of {n}?",),
+    "currency": ("What currency is used in {n}?",),
+    "calling_code": ("What is the international calling code for {n}?",),
+    "tld": ("What is the country code top-level domain of {n}?",),
 }

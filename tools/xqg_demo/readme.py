@@ -30,6 +30,19 @@ def _lang_table(summary: BuildSummary) -> str:
     return "\n".join(lines)
 
 
+def _parallel_table(summary: BuildSummary) -> str:
+    lines = [
+        "| lang | language | train questions | rewrites of other languages' questions | lines |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for lang in LANGS:
+        own, rewritten = summary.questions["train"][lang], summary.rewrites[lang]
+        lines.append(f"| {lang} | {_LANG_NAMES[lang]} | {own} | {rewritten} | {own + rewritten} |")
+    own, rewritten = sum(summary.questions["train"].values()), sum(summary.rewrites.values())
+    lines.append(f"| all | | {own} | {rewritten} | {own + rewritten} |")
+    return "\n".join(lines)
+
+
 def _kind_table(kinds: dict[str, Counter]) -> str:
     names = sorted(set(kinds["dev"]) | set(kinds["train"]), key=lambda k: (-kinds["dev"][k], k))
     lines = ["| kind | dev | train |", "|---|---:|---:|"]
@@ -66,6 +79,9 @@ def render_readme(summary: BuildSummary, kinds: dict[str, Counter], config: Buil
         cities=f"{k['city']:,}",
         dev_total=dev_total,
         train_total=train_total,
+        english_total=summary.english,
+        parallel_all_total=f"{train_total + sum(summary.rewrites.values()):,}",
+        parallel_table=_parallel_table(summary),
         generated=f"{summary.generated:,}",
         per_language=PER_LANGUAGE,
         lang_table=_lang_table(summary),

@@ -20,7 +20,7 @@ from .forms import fill, name_forms
 from .passages import Passage
 from .questions import CITY_KINDS, COUNTRY_KINDS, TEMPLATES
 
-__all__ = ["Question", "assign_splits", "select_questions"]
+__all__ = ["Question", "assign_splits", "entities_by_name", "select_questions"]
 
 # Scarcest scripts first, so that they get the passages they need.
 _LANG_ORDER = ("te", "bn", "ko", "ja", "ar", "ru", "fi")
@@ -54,7 +54,8 @@ def _answers(passage: Passage, kind: str, index: AnswerIndex, at: int) -> tuple[
     return tuple(a for a in candidates if index.why_not(a, at) is None)
 
 
-def _entities_by_name(passages: list[Passage]) -> dict[tuple[str, str], set[str]]:
+def entities_by_name(passages: list[Passage]) -> dict[tuple[str, str], set[str]]:
+    """(lang, name) -> the entities called so; a question needs a name with one owner."""
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)
     for p in passages:
         for lang, name in p.names.items():
@@ -76,7 +77,7 @@ def select_questions(
     ``used`` holds passage indices that already have a question (the
     hand-written ones); it is updated in place.
     """
-    owners = _entities_by_name(passages)
+    owners = entities_by_name(passages)
     kinds = CITY_KINDS + COUNTRY_KINDS
     result: dict[str, list[Question]] = {split: [] for split in quotas}
     for split, quota in quotas.items():

@@ -8,8 +8,10 @@ selects known settings; a path never changes behaviour by its spelling.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from xqg_pyserini.errors import XqgError
@@ -19,11 +21,17 @@ POOLINGS = ("cls", "mean")
 __all__ = [
     "ENCODER_PRESETS",
     "POOLINGS",
+    "RECORDED_SETTINGS_FILE",
     "EncoderSettings",
     "UnknownEncoderError",
     "join_prefix",
+    "read_recorded_settings",
     "resolve_encoder",
+    "write_recorded_settings",
 ]
+
+RECORDED_SETTINGS_FILE = "xqg_pyserini_encoder.json"
+"""A model directory's own encoder settings (written by ``python -m xqg_pyserini.train``)."""
 
 
 class UnknownEncoderError(XqgError, ValueError):
@@ -106,13 +114,54 @@ ENCODER_PRESETS: dict[str, EncoderPreset] = {
 }
 
 
+def write_recorded_settings(directory: Path, settings: EncoderSettings) -> Path:
+    """Record in a model directory how it must be used (all settings but the path)."""
+    record = {k: v for k, v in settings.to_dict().items() if k != "model"}
+    path = Path(directory) / RECORDED_SETTINGS_FILE
+    path.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    return path
+
+
+def read_recorded_settings(name: str | Path) -> dict[str, Any] | None:
+    """The settings a model directory records for itself, or None when it records none.
+
+    Raises
+    ------
+    UnknownEncoderError
+        If the file exists but is not a JSON object of :class:`EncoderSettings` fields.
+    """
+    path = Path(name) / RECORDED_SETTINGS_FILE
+    if not path.is_file():
+        return None
+    allowed = {f.name for f in fields(EncoderSettings)} - {"model"}
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UnknownEncoderError(f"{path}: not readable JSON ({exc})") from None
+    if not isinstance(record, dict) or set(record) - allowed:
+        unknown = sorted(set(record) - allowed) if isinstance(record, dict) else []
+        raise UnknownEncoderError(
+            f"{path}: expected a JSON object with the keys {', '.join(sorted(allowed))}"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+    return record
+
+
 def resolve_encoder(name: str, **overrides: Any) -> EncoderSettings:
     """Settings for a preset name or a model directory / hub name, with overrides.
 
-    A preset brings its own pooling, normalisation and prefixes; anything else
-    starts from the xDR defaults of :class:`EncoderSettings`. Overrides that are
-    None keep the preset's or default value.
+    A preset brings its own pooling, normalisation and prefixes; so does a model
+    directory that records them (:data:`RECORDED_SETTINGS_FILE`, written by
+    training); anything else starts from the xDR defaults of
+    :class:`EncoderSettings`. Overrides that are None keep those values.
     """
     preset = ENCODER_PRESETS.get(name)
-    base = preset.build() if preset is not None else EncoderSettings(model=name)
+    if preset is not None:
+        base = preset.build()
+    else:
+        recorded = read_recorded_settings(name)
+        try:
+            base = EncoderSettings(model=name, **(recorded or {}))
+        except (TypeError, ValueError) as exc:
+            raise UnknownEncoderError(f"{Path(name) / RECORDED_SETTINGS_FILE}: {exc}") from None
     return base.with_overrides(**overrides)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, NoReturn
 
 from xqg_pyserini.encoders.pyserini_api import (
@@ -26,6 +27,7 @@ from xqg_pyserini.encoders.pyserini_api import (
     XqgDocumentEncoder,
     XqgQueryEncoder,
 )
+from xqg_pyserini.encoders.settings import RECORDED_SETTINGS_FILE
 from xqg_pyserini.encoders.spec import EncoderSpec, encoder_kind, resolve_encoder_spec
 from xqg_pyserini.errors import XqgError
 from xqg_pyserini.plugin.cli_flags import CliFlags, read_flags, running_cli
@@ -67,6 +69,8 @@ def _resolve(encoder: str, flags: CliFlags, side: int) -> EncoderSpec:
             spec = resolve_encoder_spec(encoder)
             _warn_ignored(spec, flags, side)
             return spec
+        if kind == "model" and (Path(encoder) / RECORDED_SETTINGS_FILE).is_file():
+            kind = "preset"  # a trained model: only the flags typed override its settings
         return resolve_encoder_spec(encoder, **_overrides(flags, kind, side))
     except XqgError as exc:
         _stop(str(exc))

@@ -1,0 +1,60 @@
+"""``python -m xqg_pyserini.train``: train the retriever; build its training data.
+
+Subcommands::
+
+    retriever  --model NAME_OR_DIR --train-data PATH_OR_ID [...] --output DIR
+               fine-tune a bi-encoder (the paper's xDR recipe by default); the
+               output directory goes straight into python -m xqg_pyserini.index --encoder
+    mine       --dataset ID --run FILE --output FILE
+               training data in Tevatron's JSONL format: questions of an ir_datasets
+               split, their positives, and hard negatives mined from a run
+
+Each subcommand has its own ``--help`` and ``--config``. The work is done by
+:mod:`xqg_pyserini.training`; the parsers live in ``xqg_pyserini/cli/train_*.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+__all__ = ["COMMANDS", "main"]
+
+PROG = "python -m xqg_pyserini.train"
+
+# subcommand -> (module with build_parser() and main(argv), one-line summary)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "retriever": (
+        "xqg_pyserini.cli.train_retriever",
+        "fine-tune a bi-encoder retriever (the paper's xDR recipe by default)",
+    ),
+    "mine": (
+        "xqg_pyserini.cli.train_mine",
+        "write Tevatron training data: questions, positives, hard negatives from a run",
+    ),
+}
+
+
+def _usage() -> str:
+    lines = [f"usage: {PROG} COMMAND [options]   ({PROG} COMMAND --help for its options)", ""]
+    lines.append("commands:")
+    lines += [f"  {name:<10} {summary}" for name, (_, summary) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if argv else 2
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f"{PROG}: error: unknown command {name!r}; expected one of: "
+              f"{', '.join(COMMANDS)}", file=sys.stderr)  # fmt: skip
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    return int(module.main(argv[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
