@@ -109,3 +109,38 @@ def measure_training(
         "paper_gpu_hours": gpu_hours,
     }  # fmt: skip
     return figures, raw
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.training``: this section alone (section 8 of ``benchmarks.run``)."""
+    import argparse
+
+    from benchmarks import models
+    from benchmarks.corpora import load_demo
+
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.training", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--encoder", choices=("e5", "tiny"), default="e5", help="e5-small or a tiny BERT"
+    )
+    p.add_argument("--batch", type=int, default=8, help="questions per step (8)")
+    p.add_argument("--steps", type=int, default=3, help="timed steps after one warm-up step (3)")
+    p.add_argument("--gpu-speedup", type=float, default=15.12,
+                   help="assumed GPU / this CPU speed (section 7's figure of the last "
+                   "full run: 15.12)")  # fmt: skip
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="xqg-train-bench-model-") as tmp:
+        spec = models.e5_small() if args.encoder == "e5" else models.tiny_bert(Path(tmp) / "bert")
+        figures, _ = measure_training(
+            spec.model_dir, spec.name, load_demo(), args.batch, args.steps, args.gpu_speedup
+        )
+    for f in figures:
+        print(f"{f.name}: {f.value:.4g} {f.unit}" + (f" ({f.note})" if f.note else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -23,7 +23,20 @@ from xqg_pyserini.training.data.parallel import write_parallel_questions
 from xqg_pyserini.training.data.tevatron import write_tevatron
 from xqg_pyserini.training.examples import ParallelQuestion, TrainingExample, TrainingPassage
 
-WORDS = "river city mountain lake north south east west island forest desert valley".split()
+WORDS = [
+    "river",
+    "city",
+    "mountain",
+    "lake",
+    "north",
+    "south",
+    "east",
+    "west",
+    "island",
+    "forest",
+    "desert",
+    "valley",
+]
 
 
 def _task(root: Path, count: int = 12) -> tuple[Path, Path]:
@@ -128,8 +141,8 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tiny_bert, tiny_mt5, tmp_p
         ["retriever", "--model", str(tiny_bert), "--train-data", str(data), str(data),
          "--output", str(out), "--batch-size", "4"], capsys)  # fmt: skip
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(data.read_text().splitlines()[0] + "\n" + json.dumps(
-        {"query_id": "x", "query": "q", "positive_passages": [], "negative_passages": []}) + "\n")  # fmt: skip
+    empty = {"query_id": "x", "query": "q", "positive_passages": [], "negative_passages": []}
+    bad.write_text(data.read_text().splitlines()[0] + "\n" + json.dumps(empty) + "\n")
     line = _fails(_train_argv(tiny_bert, bad, out), capsys)
     assert f"{bad}:2" in line and "positive" in line
     assert not out.exists()

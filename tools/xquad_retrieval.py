@@ -38,6 +38,11 @@ def read_xquad(path: Path) -> tuple[list[str], dict[str, str], dict[str, int]]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--encoder", required=True, help="an index built here, a model or a preset")
+    p.add_argument(
+        "--passage-encoder",
+        default=None,
+        help="encode the paragraphs with this one instead (a distilled student's teacher)",
+    )
     p.add_argument("--xquad", type=Path, default=DEFAULT_XQUAD, help="folder of xquad.LANG.json")
     p.add_argument("--languages", nargs="+", default=list(LANGUAGES))
     p.add_argument("--output", type=Path, default=None, help="write the scores as JSON here")
@@ -54,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     spec = resolve_encoder_spec(args.encoder)
     encoder = TransformerEncoder(spec.settings)
     paragraphs, _, _ = read_xquad(args.xquad / "xquad.en.json")
+    p_encoder = encoder
+    if args.passage_encoder:
+        p_encoder = TransformerEncoder(resolve_encoder_spec(args.passage_encoder).settings)
     vectors = np.concatenate(
-        [encoder.encode_passages(paragraphs[i : i + 16]) for i in range(0, len(paragraphs), 16)]
+        [p_encoder.encode_passages(paragraphs[i : i + 16]) for i in range(0, len(paragraphs), 16)]
     )
     scores: dict[str, dict[str, float]] = {}
     for lang in args.languages:
