@@ -108,7 +108,7 @@ def test_quick_mode_runs_and_every_figure_is_finite(tmp_path: Path) -> None:
     assert result["mode"] == "quick"
     figures = result["figures"]
     sections = {f["section"].split()[0] for f in figures}
-    assert sections == {"1", "2", "3", "4", "5", "6", "7"}
+    assert sections == {"1", "2", "3", "4", "5", "6", "7", "8"}
     bad = [f["key"] for f in figures if not math.isfinite(f["value"])]
     assert not bad, f"figures that are not finite: {bad}"
     assert result["machine"]["cpu_count"] >= 1
