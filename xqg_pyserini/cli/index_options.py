@@ -50,12 +50,16 @@ AUGMENT_FLAGS = {  # dest -> flag: the options that need --generated-queries
 }
 
 
-def encoder_settings(args: argparse.Namespace) -> EncoderSettings:
-    """The encoder settings of ``--encoder`` and its options (see ``add_encoder_arguments``)."""
+def encoder_settings(args: argparse.Namespace, model: str | None = None) -> EncoderSettings:
+    """The encoder settings of ``--encoder`` (or ``model``) and the encoder flags.
+
+    The flags are those of ``add_encoder_arguments`` (``--pooling``, ``--l2-norm``,
+    the prefixes and lengths), shared with ``python -m xqg_pyserini.train retriever``.
+    """
     from xqg_pyserini.encoders.settings import resolve_encoder
 
     return resolve_encoder(
-        args.encoder,
+        model if model is not None else args.encoder,
         pooling=args.pooling,
         l2_norm=args.l2_norm,
         query_prefix=args.query_prefix,

@@ -216,18 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from xqg_pyserini.encoders.settings import resolve_encoder
+    from xqg_pyserini.cli.index_options import encoder_settings
     from xqg_pyserini.training.retriever.config import RetrieverTrainingConfig
 
-    start = resolve_encoder(
-        args.model,
-        pooling=args.pooling,
-        l2_norm=args.l2_norm,
-        query_prefix=args.query_prefix,
-        passage_prefix=args.passage_prefix,
-        query_max_length=args.query_max_length,
-        passage_max_length=args.passage_max_length,
-    )
+    start = encoder_settings(args, model=args.model)
     data = {
         "train_data": list(args.train_data),
         "generated_queries": args.generated_queries,

@@ -35,6 +35,7 @@ __all__ = [
     "completed_doc_ids",
     "parse_generated_line",
     "read_generated_queries",
+    "resolve_jsonl_paths",
     "resolve_shards",
     "summarize_coverage",
 ]
@@ -59,12 +60,42 @@ class GeneratedQueries(NamedTuple):
 # ---------------------------------------------------------------------------- paths
 
 
-def _shards_in(directory: Path) -> list[Path]:
-    return [
-        p
-        for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name.endswith(SHARD_SUFFIXES)
-    ]
+def resolve_jsonl_paths(
+    paths: PathArg, what: str, *, unit: str = "file", missing_ok: bool = False
+) -> list[Path]:
+    """Files, directories (their ``.jsonl(.gz)``/``.json(.gz)`` files) and glob patterns.
+
+    Returns the distinct files, sorted by path, so that files given in any
+    order are read in the same order. ``what`` names the input in errors
+    (e.g. ``"generated questions"``), ``unit`` what a directory should hold.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a path does not exist, a pattern matches nothing or a directory holds
+        no such file (unless ``missing_ok``, which skips them).
+    """
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    found: set[Path] = set()
+    for item in items:
+        path = Path(item)
+        if path.is_file():
+            matches = [path]
+        elif path.is_dir():
+            matches = [
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.name.endswith(SHARD_SUFFIXES)
+            ]
+        elif _GLOB_CHARS & set(str(item)):
+            matches = [Path(m) for m in glob.glob(str(item)) if Path(m).is_file()]
+        else:
+            matches = []
+        if not matches and not missing_ok:
+            kind = f"directory holds no .jsonl(.gz) {unit}" if path.is_dir() else "no such file"
+            raise FileNotFoundError(f"{what}: {kind}: {item}")
+        found.update(matches)
+    return sorted(found, key=str)
 
 
 def resolve_shards(paths: PathArg, *, missing_ok: bool = False) -> list[Path]:
@@ -80,23 +111,7 @@ def resolve_shards(paths: PathArg, *, missing_ok: bool = False) -> list[Path]:
         If a path does not exist, a pattern matches nothing or a directory holds
         no shard (unless ``missing_ok``, which skips them).
     """
-    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    found: set[Path] = set()
-    for item in items:
-        path = Path(item)
-        if path.is_file():
-            matches = [path]
-        elif path.is_dir():
-            matches = _shards_in(path)
-        elif _GLOB_CHARS & set(str(item)):
-            matches = [Path(m) for m in glob.glob(str(item)) if Path(m).is_file()]
-        else:
-            matches = []
-        if not matches and not missing_ok:
-            kind = "directory holds no .jsonl(.gz) shard" if path.is_dir() else "no such file"
-            raise FileNotFoundError(f"generated questions: {kind}: {item}")
-        found.update(matches)
-    return sorted(found, key=str)
+    return resolve_jsonl_paths(paths, "generated questions", unit="shard", missing_ok=missing_ok)
 
 
 # ---------------------------------------------------------------------------- reading

@@ -10,7 +10,6 @@ repeat is reported with both places.
 
 from __future__ import annotations
 
-import glob
 import gzip
 import json
 import os
@@ -19,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from xqg_pyserini.atomic import atomic_file
+from xqg_pyserini.data.generated import resolve_jsonl_paths
 from xqg_pyserini.errors import CorpusFormatError, OutputExistsError
 
 __all__ = [
-    "JSONL_SUFFIXES",
     "FirstSeen",
     "PathArg",
     "check_output",
@@ -31,16 +30,6 @@ __all__ = [
 ]
 
 PathArg = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz")
-_GLOB_CHARS = frozenset("*?[")
-
-
-def _jsonl_in(directory: Path) -> list[Path]:
-    return [
-        p
-        for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name.endswith(JSONL_SUFFIXES)
-    ]
 
 
 def resolve_jsonl_files(paths: PathArg, what: str) -> list[Path]:
@@ -66,22 +55,7 @@ def resolve_jsonl_files(paths: PathArg, what: str) -> list[Path]:
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise FileNotFoundError(f"{what}: no file given")
-    found: set[Path] = set()
-    for item in items:
-        path = Path(item)
-        if path.is_file():
-            matches = [path]
-        elif path.is_dir():
-            matches = _jsonl_in(path)
-        elif _GLOB_CHARS & set(str(item)):
-            matches = [Path(m) for m in glob.glob(str(item)) if Path(m).is_file()]
-        else:
-            matches = []
-        if not matches:
-            kind = "directory holds no .jsonl(.gz) file" if path.is_dir() else "no such file"
-            raise FileNotFoundError(f"{what}: {kind}: {item}")
-        found.update(matches)
-    return sorted(found, key=str)
+    return resolve_jsonl_paths(items, what)
 
 
 class FirstSeen:
