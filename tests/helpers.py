@@ -80,3 +80,34 @@ def build_argv(model: Path, corpus: Path, out: Path, *extra: str) -> list[str]:
         "--query-prefix", "query:", "--passage-prefix", "passage:",
         "--query-max-length", "12", "--batch-size", "4", *extra,
     ]  # fmt: skip
+
+
+# Words of the synthetic retrieval tasks of the training tests (passages of random words).
+TRAINING_WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "river",
+    "city",
+    "mountain",
+    "lake",
+    "north",
+    "south",
+    "east",
+    "west",
+    "island",
+    "forest",
+    "desert",
+    "valley",
+    "harbour",
+    "castle",
+    "bridge",
+]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.helpers import error_lines
+from tests.helpers import TRAINING_WORDS, error_lines
 from xqg_pyserini.index import main as index_main
 from xqg_pyserini.indexes import read_metadata
 from xqg_pyserini.train import main as train_main
@@ -23,20 +23,7 @@ from xqg_pyserini.training.data.parallel import write_parallel_questions
 from xqg_pyserini.training.data.tevatron import write_tevatron
 from xqg_pyserini.training.examples import ParallelQuestion, TrainingExample, TrainingPassage
 
-WORDS = [
-    "river",
-    "city",
-    "mountain",
-    "lake",
-    "north",
-    "south",
-    "east",
-    "west",
-    "island",
-    "forest",
-    "desert",
-    "valley",
-]
+WORDS = TRAINING_WORDS[11:23]  # river ... valley
 
 
 def _task(root: Path, count: int = 12) -> tuple[Path, Path]:

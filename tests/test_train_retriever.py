@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tests.helpers import TRAINING_WORDS
 from xqg_pyserini.encoders.settings import EncoderSettings, resolve_encoder
 from xqg_pyserini.models.random_init import build_random_model
 from xqg_pyserini.training.examples import TrainingExample, TrainingPassage
@@ -19,34 +20,7 @@ from xqg_pyserini.training.retriever.loss import contrastive_loss
 from xqg_pyserini.training.retriever.output import NotAnEncoderError, TrainingOutputExistsError
 from xqg_pyserini.training.retriever.run import train_retriever, work_directory
 
-WORDS = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "river",
-    "city",
-    "mountain",
-    "lake",
-    "north",
-    "south",
-    "east",
-    "west",
-    "island",
-    "forest",
-    "desert",
-    "valley",
-    "harbour",
-    "castle",
-    "bridge",
-]
+WORDS = TRAINING_WORDS
 
 
 def synthetic_task(count: int, seed: int = 0, negatives: int = 4) -> list[TrainingExample]:

@@ -322,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if not args.train_data and not args.generated_queries:
                 parser.error("give --train-data and/or --generated-queries")
-            record = train_retriever_from(config, _examples(args))
+            from xqg_pyserini.training.retriever.run import train_retriever
+
+            record = train_retriever(config, _examples(args))
     except (XqgError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -335,12 +337,6 @@ def main(argv: list[str] | None = None) -> int:
         f"index with it:\n  python -m xqg_pyserini.index --encoder {config.output} --output INDEX"
     )
     return 0
-
-
-def train_retriever_from(config: Any, examples: list[Any]) -> dict[str, Any]:
-    from xqg_pyserini.training.retriever.run import train_retriever
-
-    return train_retriever(config, examples)
 
 
 if __name__ == "__main__":

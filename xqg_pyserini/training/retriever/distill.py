@@ -19,13 +19,14 @@ from typing import Any
 
 from transformers import Trainer
 
-from xqg_pyserini.encoders.embedding import embed, query_texts, tokenize
+from xqg_pyserini.encoders.embedding import embed, query_texts
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.training.examples import ParallelQuestion
 from xqg_pyserini.training.retriever.config import RetrieverTrainingConfig
 from xqg_pyserini.training.retriever.groups import TrainingDataError
 from xqg_pyserini.training.retriever.output import data_identity_of_pairs
 from xqg_pyserini.training.retriever.run import run_training
+from xqg_pyserini.training.retriever.trainer import device_inputs
 
 __all__ = ["DistillationTrainer", "distillation_loss", "train_distilled"]
 
@@ -56,10 +57,10 @@ class DistillationTrainer(Trainer):
         self.model_accepts_loss_kwargs = False
 
     def _inputs(self, texts: list[str]) -> dict[str, Any]:
-        inputs = tokenize(
-            self.processing_class, query_texts(self.settings, texts), self.settings.query_max_length
-        )
-        return {k: v.to(self.args.device) for k, v in inputs.items()}
+        return device_inputs(
+            self.processing_class, query_texts(self.settings, texts),
+            self.settings.query_max_length, self.args.device,
+        )  # fmt: skip
 
     def compute_loss(
         self,

@@ -25,7 +25,12 @@ from xqg_pyserini.training.retriever.loss import contrastive_loss
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["QueryPositions", "RetrieverTrainer", "collate_positions"]
+__all__ = ["QueryPositions", "RetrieverTrainer", "collate_positions", "device_inputs"]
+
+
+def device_inputs(tokenizer: Any, texts: list[str], max_length: int, device: Any) -> dict[str, Any]:
+    """:func:`~xqg_pyserini.encoders.embedding.tokenize`'s inputs, moved to ``device``."""
+    return {k: v.to(device) for k, v in tokenize(tokenizer, texts, max_length).items()}
 
 
 class QueryPositions:
@@ -96,21 +101,15 @@ class RetrieverTrainer(Trainer):
             query, group = self.groups.group(position, epoch)
             queries.append(query)
             passages.extend(group)
-        q_inputs = tokenize(
-            self.processing_class,
-            query_texts(self.settings, queries),
-            self.settings.query_max_length,
-        )
-        p_inputs = tokenize(
-            self.processing_class,
-            passage_texts(self.settings, [p.text for p in passages], [p.title for p in passages]),
-            self.settings.passage_max_length,
-        )
         device = self.args.device
-        return (
-            {k: v.to(device) for k, v in q_inputs.items()},
-            {k: v.to(device) for k, v in p_inputs.items()},
+        p_texts = passage_texts(
+            self.settings, [p.text for p in passages], [p.title for p in passages]
         )
+        return (
+            device_inputs(self.processing_class, query_texts(self.settings, queries),
+                          self.settings.query_max_length, device),
+            device_inputs(self.processing_class, p_texts, self.settings.passage_max_length, device),
+        )  # fmt: skip
 
     def _loss(self, queries: torch.Tensor, passages: torch.Tensor) -> torch.Tensor:
         return contrastive_loss(queries, passages, self.temperature)
