@@ -45,12 +45,14 @@ class Mode:
     gen_repetitions: int
     train_batch: int = 4
     train_steps: int = 2
+    precision_passages: int = 64
+    precision_repetitions: int = 1
 
 
 MODES = {
     "full": Mode(
         encoder="e5",
-        plain_sizes=(32, 320),
+        plain_sizes=(32, 480),
         augmented_sizes=(16, 80),
         build_repetitions=2,
         memory_sizes=(1_000, 10_000, 100_000),
@@ -62,6 +64,8 @@ MODES = {
         gen_repetitions=1,
         train_batch=8,
         train_steps=3,
+        precision_passages=256,
+        precision_repetitions=3,
     ),
     "quick": Mode("tiny", (100, 1000), (20, 200), 1, (200, 600), 1, 1, 1, ("ja", "te"), 8, 1),
 }
@@ -166,7 +170,16 @@ def _search(work: Path, mode: Mode, demo: Any, log: Path) -> tuple[list[Figure],
 
 
 def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
-    from benchmarks import builds, evaluation, generation, memory, models, projection, training
+    from benchmarks import (
+        builds,
+        evaluation,
+        generation,
+        memory,
+        models,
+        precision,
+        projection,
+        training,
+    )
     from benchmarks.corpora import load_demo
 
     mode = MODES[mode_name]
@@ -188,6 +201,11 @@ def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
     step(f"1-2 builds with {spec.name}")
     plan = builds.BuildPlan(mode.plain_sizes, mode.augmented_sizes, mode.build_repetitions)
     found, raw["builds"] = builds.measure_builds(work, spec, demo, plan, log)
+    figures += found
+    step("1 precisions in-process")
+    found, raw["precision"] = precision.measure_precisions(
+        spec, demo, mode.precision_passages, mode.precision_repetitions
+    )
     figures += found
     step("2 breakdown")
     found, raw["breakdown"] = builds.breakdown(

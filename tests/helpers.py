@@ -74,11 +74,12 @@ def error_lines(stderr: str) -> list[str]:
 
 
 def build_argv(model: Path, corpus: Path, out: Path, *extra: str) -> list[str]:
-    """Index CLI flags of the augmentation tests: tiny model, prefixes, 12-token queries."""
+    """Index CLI flags of the augmentation tests: tiny model, prefixes, 12-token queries, and
+    float32, so that vectors can be checked against the formula computed independently."""
     return [
         "--corpus", str(corpus), "--encoder", str(model), "--output", str(out),
         "--query-prefix", "query:", "--passage-prefix", "passage:",
-        "--query-max-length", "12", "--batch-size", "4", *extra,
+        "--query-max-length", "12", "--batch-size", "4", "--dtype", "float32", *extra,
     ]  # fmt: skip
 
 

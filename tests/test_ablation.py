@@ -26,6 +26,7 @@ N = 3
 PASSAGES = 12
 ENCODER_FLAGS = (
     "--query-prefix", "query:", "--passage-prefix", "passage:", "--query-max-length", "12",
+    "--dtype", "float32",  # the runs are checked against float32 searches made here
 )  # fmt: skip
 QUESTIONS = [  # answers are substrings of the first passages (Mount Fuji, ...)
     {"id": "ja-1", "question": "富士山の高さは？", "answers": ["3,776 metres"], "lang": "ja"},

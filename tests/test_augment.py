@@ -509,6 +509,7 @@ def test_plain_index_equals_pyserini_encode(
     demo_corpus_head.rename(collection / "docs.jsonl")  # {"docid", "title", "text"} per line
     ours = tmp_path / "ours"
     argv = ["--corpus", str(collection / "docs.jsonl"), "--encoder", str(tiny_bert)]
+    argv += ["--dtype", "float32"]  # Pyserini's encoder runs in float32
     assert main([*argv, "--output", str(ours), "--batch-size", "5"]) == 0
     theirs = tmp_path / "theirs"
     command = [

@@ -18,7 +18,8 @@ from xqg_pyserini.merge import main as merge_main
 
 def build(model: Path, corpus: Path, out: Path, *extra: str) -> Path:
     argv = ["--corpus", str(corpus), "--encoder", str(model), "--output", str(out)]
-    assert index_main([*argv, "--batch-size", "1", *extra]) == 0
+    # float32: the shards batch other questions together than the whole build does
+    assert index_main([*argv, "--batch-size", "1", "--dtype", "float32", *extra]) == 0
     return out
 
 

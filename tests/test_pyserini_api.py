@@ -28,7 +28,8 @@ def test_pyserini_encode_pipeline_accepts_our_document_encoder(
     ours = tmp_path / "ours"
     assert (
         index_main(
-            ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert), "--output", str(ours)]
+            ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+            + ["--dtype", "float32", "--output", str(ours)]
         )
         == 0
     )
@@ -74,7 +75,8 @@ def test_faiss_searcher_with_our_query_encoder(
     )
     query_encoder = XqgQueryEncoder.from_index(index)
     vector = query_encoder.encode("富士山の標高は？")
-    expected = TransformerEncoder(read_metadata(index).encoder_settings()).encode_queries(
+    meta = read_metadata(index)  # built in the default precision; queries run in the same
+    expected = TransformerEncoder(meta.encoder_settings(), dtype=meta.precision).encode_queries(
         ["富士山の標高は？"]
     )[0]
     assert vector.shape == (32,) and vector.dtype == np.float32

@@ -18,6 +18,7 @@ from xqg_pyserini.cli.config import add_config_argument, parse_with_config
 from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
 from xqg_pyserini.languages import LANGUAGE_NAMES
+from xqg_pyserini.progress import add_progress_argument
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="discard an existing output file instead of resuming it",
     )
+    add_progress_argument(p)
     return p
 
 
@@ -154,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             shard=shard,
             corpus=_corpus_identity(source),
-            total=source.count(),
+            total=source.count(not args.no_progress),
             overwrite=args.overwrite,
+            progress=not args.no_progress,
         )
     except (XqgError, FileNotFoundError, ValueError, BlockingIOError) as exc:
         print(f"error: {exc}", file=sys.stderr)

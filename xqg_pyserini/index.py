@@ -23,10 +23,12 @@ from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.cli.index_options import (
     add_batch_size_argument,
     add_device_argument,
+    add_dtype_argument,
     add_encoder_arguments,
     add_mixing_arguments,
     command_parser,
 )
+from xqg_pyserini.progress import add_progress_argument
 
 if TYPE_CHECKING:  # imported where used: --help stays fast
     from xqg_pyserini.indexes.request import BuildRequest
@@ -80,13 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="number of round-robin shards (default: 1, the whole corpus)",
     )
     add_device_argument(p)
-    p.add_argument(
-        "--dtype",
-        choices=("float32", "float16", "bfloat16"),
-        default="float32",
-        help="precision the encoder runs in: float16/bfloat16 halve GPU memory and time; "
-        "float16 needs a GPU (default: float32); vectors are stored as float32 unless --fp16",
-    )
+    add_dtype_argument(p)
     p.add_argument(
         "--fp16",
         action="store_true",
@@ -98,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an existing output directory that holds a different index",
     )
+    add_progress_argument(p)
     return p
 
 
@@ -152,6 +149,7 @@ def request_from_args(args: argparse.Namespace, command: list[str]) -> BuildRequ
     )
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.shard import Shard
+    from xqg_pyserini.encoders.precision import resolve_dtype
     from xqg_pyserini.indexes.request import BuildRequest
 
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
@@ -166,13 +164,14 @@ def request_from_args(args: argparse.Namespace, command: list[str]) -> BuildRequ
         index_type=storage_index_type(args.index_type, args.fp16),
         batch_size=args.batch_size,
         device=args.device,
-        dtype=args.dtype,
+        dtype=resolve_dtype(args.dtype, args.device),
         overwrite=args.overwrite,
         command=tuple(command),
         augment=augment_request(args),
         shard=shard,
         checkpoint_every=args.checkpoint_every,
         passage_vectors_from=passage_vectors_from(args),
+        progress=not args.no_progress,
     )
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from xqg_pyserini.cli import index_options as flags
 from xqg_pyserini.cli.config import parse_with_config
 from xqg_pyserini.cli.corpus import add_corpus_argument
+from xqg_pyserini.progress import add_progress_argument
 
 if TYPE_CHECKING:  # imported where used: --help stays free of numpy and torch
     from xqg_pyserini.ablation.indexes import AblationIndexes
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     flags.add_batch_size_argument(p, "; questions go in batches of as many tokens")
     flags.add_device_argument(p)
+    flags.add_dtype_argument(p)
     p.add_argument(
         "--hits", type=int, default=100, metavar="N", help="passages retrieved per question (100)"
     )
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace indexes under the output that hold a different build (up-to-date ones "
         "are always reused)",
     )
+    add_progress_argument(p)
     return p
 
 
@@ -108,6 +111,7 @@ def spec_from_args(args: argparse.Namespace, command: tuple[str, ...]) -> Ablati
     """
     from xqg_pyserini.ablation.indexes import AblationIndexes
     from xqg_pyserini.data.corpus_source import open_corpus
+    from xqg_pyserini.encoders.precision import resolve_dtype
     from xqg_pyserini.indexes.request import AugmentRequest
 
     paths = args.generated_queries or flags.default_generated_queries(args.corpus)
@@ -129,7 +133,9 @@ def spec_from_args(args: argparse.Namespace, command: tuple[str, ...]) -> Ablati
         plain_index=Path(args.plain_index) if args.plain_index else output / "indexes" / "plain",
         batch_size=args.batch_size,
         device=args.device,
+        dtype=resolve_dtype(args.dtype, args.device),
         overwrite=args.overwrite,
+        progress=not args.no_progress,
         command=command,
     )
 

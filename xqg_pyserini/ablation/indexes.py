@@ -46,7 +46,9 @@ class AblationIndexes:
     plain_index: Path
     batch_size: int = 32
     device: str = "cpu"
+    dtype: str = "float32"  # resolved: float32, bfloat16 or float16 (never auto)
     overwrite: bool = False  # replace indexes that differ; up-to-date ones are always kept
+    progress: bool = True  # progress bars (on a terminal)
     command: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -77,6 +79,8 @@ class AblationIndexes:
             output=output,
             batch_size=self.batch_size,
             device=self.device,
+            dtype=self.dtype,
+            progress=self.progress,
             command=self.command,
             augment=augment,
             passage_vectors_from=None if augment is None else self.plain_index,

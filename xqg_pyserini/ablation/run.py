@@ -49,7 +49,8 @@ def run_ablation(
 
     metas = build_ablation_indexes(spec)
     paths = spec.index_paths()
-    encoder = TransformerEncoder(metas[PLAIN].encoder_settings(), device=spec.device)
+    plain = metas[PLAIN]
+    encoder = TransformerEncoder(plain.encoder_settings(), spec.device, plain.precision)
     runs = search_all(
         {name: (paths[name], metas[name]) for name in paths},
         dataset,
@@ -57,6 +58,7 @@ def run_ablation(
         output / "runs",
         hits=hits,
         batch_size=spec.batch_size,
+        progress=spec.progress,
     )
     report_dir = output / "report"
     table = ablation_table(scored_report(dataset, runs, report_dir), list(runs))

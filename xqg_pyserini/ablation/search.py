@@ -45,23 +45,25 @@ def read_questions(dataset: str) -> list[tuple[str, str]]:
 
 
 def encode_questions(
-    encoder: TransformerEncoder, questions: Sequence[str], batch_size: int
+    encoder: TransformerEncoder, questions: Sequence[str], batch_size: int, progress: bool = True
 ) -> np.ndarray:
     """Query vectors, float32 ``(len(questions), dim)``, in batches sorted by length.
 
     A batch holds as many padded tokens as ``batch_size`` passages, as in an xQG
     build (:func:`~xqg_pyserini.encoders.batching.max_padded_question_tokens`).
     """
-    from tqdm.auto import tqdm
-
     from xqg_pyserini.encoders.batching import encode_query_batches, max_padded_question_tokens
+    from xqg_pyserini.progress import progress_bar
 
     tokens = max_padded_question_tokens(encoder.settings, batch_size)
     vectors = np.empty((len(questions), encoder.dimension), dtype=np.float32)
-    with tqdm(total=len(questions), unit="question", desc="encoding questions") as progress:
+    bar = progress_bar(
+        total=len(questions), unit="question", desc="encoding questions", enabled=progress
+    )
+    with bar:
         for rows, batch in encode_query_batches(encoder, questions, tokens):
             vectors[rows] = batch
-            progress.update(len(rows))
+            bar.update(len(rows))
     return vectors
 
 
@@ -109,6 +111,7 @@ def search_all(
     *,
     hits: int = 100,
     batch_size: int = 32,
+    progress: bool = True,
 ) -> dict[str, Path]:
     """Search every index with the dataset's questions; returns ``{name: run file}``.
 
@@ -131,7 +134,7 @@ def search_all(
     ]
     if stale:
         questions = read_questions(dataset)
-        vectors = encode_questions(encoder, [q for _, q in questions], batch_size)
+        vectors = encode_questions(encoder, [q for _, q in questions], batch_size, progress)
         qids = [qid for qid, _ in questions]
         for name in stale:
             directory, meta = indexes[name]

@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_ENCODER",
     "add_batch_size_argument",
     "add_device_argument",
+    "add_dtype_argument",
     "add_encoder_arguments",
     "add_mixing_arguments",
     "augment_request",
@@ -221,6 +222,21 @@ def add_device_argument(p: argparse.ArgumentParser) -> None:
     """``--device`` (shared with ``xqg_pyserini.ablation``)."""
     p.add_argument(
         "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
+    )
+
+
+def add_dtype_argument(p: argparse.ArgumentParser) -> None:
+    """``--dtype``, the precision the encoder runs in (shared with ``xqg_pyserini.ablation``)."""
+    from xqg_pyserini.encoders.precision import PRECISIONS
+
+    p.add_argument(
+        "--dtype",
+        choices=PRECISIONS,
+        default="auto",
+        help="precision the encoder runs in: auto picks the fastest the device has (bfloat16 "
+        "on a GPU that supports it, else float16; bfloat16 autocast on a CPU with avx512_bf16 "
+        "or amx_bf16, else float32 with a notice); float32 is the exact reference; float16 "
+        "needs a GPU. Recorded in metadata.json and used for the queries too (default: auto)",
     )
 
 

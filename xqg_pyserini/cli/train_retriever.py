@@ -211,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STEPS",
         help="record the loss every STEPS steps (default: 10)",
     )
+    run.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="do not draw the training bar (drawn only when stderr is a terminal)",
+    )
     add_config_argument(p)
     return p
 
@@ -254,6 +259,7 @@ def _config(args: argparse.Namespace) -> Any:
         passage_chunk=args.passage_chunk,
         save_every=args.save_every,
         logging_steps=args.logging_steps,
+        progress=not args.no_progress,
         loss=args.loss,
         teacher=args.teacher,
         overwrite=args.overwrite,

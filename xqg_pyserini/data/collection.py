@@ -188,9 +188,8 @@ def export_collection(
     OutputExistsError
         If ``output`` exists and ``overwrite`` is false, or it holds other files.
     """
-    from tqdm.auto import tqdm
-
     from xqg_pyserini.data.generated_join import GeneratedJoin
+    from xqg_pyserini.progress import progress_bar
 
     if shard_size < 1:
         raise ValueError(f"shard_size must be positive, got {shard_size}")
@@ -201,7 +200,7 @@ def export_collection(
         atomic_directory(output) as tmp,
         GeneratedJoin(generated, output) if generated else contextlib.nullcontext() as join,
         _ShardFiles(tmp, shard_size) as files,
-        tqdm(total=total, unit="passage", desc="exporting", disable=not progress) as bar,
+        progress_bar(total=total, unit="passage", desc="exporting", enabled=progress) as bar,
     ):
         for chunk in _chunks(passages, JOIN_CHUNK_SIZE):
             _check_new(chunk, seen)

@@ -44,12 +44,17 @@ def _parse_line(record: object, where: str) -> Passage:
 
 
 def count_lines(path: str | Path) -> int | None:
-    """Number of lines of an uncompressed file (for progress bars); None for ``.gz``."""
+    """Number of lines of a plain or gzipped file (for progress bars); None if unreadable."""
+    import gzip
+    import zlib
+
     path = Path(path)
-    if path.suffix == ".gz":
-        return None
-    with path.open("rb") as raw:
-        return sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as raw:
+            return sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
+    except (OSError, EOFError, zlib.error):
+        return None  # a corrupt file is reported, with its line, by the reader itself
 
 
 def read_jsonl_corpus(path: str | Path) -> Iterator[Passage]:

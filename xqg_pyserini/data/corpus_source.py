@@ -56,16 +56,31 @@ class CorpusSource:
             return {i: Passage(i, getattr(d, "title", "") or "", d.text) for i, d in docs.items()}
         return {p.doc_id: p for p in self.passages() if p.doc_id in wanted}
 
-    def count(self) -> int | None:
-        """Number of passages when cheap to know (for progress bars), else None."""
+    def count(self, progress: bool = True) -> int | None:
+        """Number of passages, for progress bars; None when it cannot be known.
+
+        Files are counted by lines (gunzipped on the fly); an ir_datasets corpus
+        by its ``docs_count()``, else by a counting pass over its documents
+        (with its own bar).
+        """
         if self.kind == "ir_datasets":
             from xqg_pyserini.irds.load import load_dataset
 
             dataset = load_dataset(self.name)
-            try:
-                return dataset.docs_count() if dataset.has_docs() else None
-            except (NotImplementedError, RuntimeError, FileNotFoundError):
+            if not dataset.has_docs():
                 return None
+            try:
+                count = dataset.docs_count()
+            except (NotImplementedError, RuntimeError, FileNotFoundError):
+                count = None
+            if count is None:
+                from xqg_pyserini.progress import progress_bar
+
+                docs = progress_bar(
+                    dataset.docs_iter(), enabled=progress, unit="passage", desc="counting"
+                )
+                count = sum(1 for _ in docs)
+            return count
         lines = count_lines(self.name)
         if lines is None:
             return None

@@ -33,6 +33,7 @@ __all__ = [
     "GeneratedQueries",
     "GeneratedQueriesWriter",
     "completed_doc_ids",
+    "count_questions",
     "parse_generated_line",
     "read_generated_queries",
     "resolve_jsonl_paths",
@@ -172,6 +173,27 @@ def _first_place(shards: Sequence[Path], doc_id: str) -> str:
             if record.doc_id == doc_id:
                 return f"{path}:{number}"
     return "an earlier line"  # pragma: no cover - the id was seen, so it is found
+
+
+def count_questions(
+    shards: Sequence[Path], languages: Sequence[str], per_language: int | None = None
+) -> int:
+    """Questions of these languages in the shards, at most ``per_language`` each per passage.
+
+    A quick counting pass for progress bars: lines that do not parse are skipped
+    here (the build's own reading reports them, with file and line).
+    """
+    wanted = set(languages)
+    total = 0
+    for path in shards:
+        for _, line in numbered_lines(path):
+            try:
+                queries = json.loads(line)["generated_queries"]
+                counts = [len(qs) for lang, qs in queries.items() if lang in wanted]
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+            total += sum(counts if per_language is None else (min(n, per_language) for n in counts))
+    return total
 
 
 def read_generated_queries(

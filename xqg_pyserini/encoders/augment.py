@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from math import inf
 from typing import TYPE_CHECKING, Any
@@ -193,6 +193,8 @@ class PassageAugmenter:
         self.variants = variants
         self.max_padded_tokens = max_padded_tokens
         self.summaries = [AugmentSummary() for _ in variants]
+        self.on_encoded: Callable[[int], None] | None = None
+        """Called with the number of questions of each batch once it is encoded (progress)."""
         caps = [v.queries_per_language or inf for v in variants]  # inf: every question
         self._caps = sorted(set(caps))
         self._bucket = [bisect_left(self._caps, cap) for cap in caps]
@@ -235,6 +237,22 @@ class PassageAugmenter:
             per_variant.append(np.array(counts, dtype=np.int64))
         return per_variant
 
+    @property
+    def max_per_language(self) -> int | None:
+        """Questions per language the variants need at most (None: all)."""
+        last = self._caps[-1]
+        return None if last == inf else int(last)
+
+    def questions_to_encode(self, queries: Sequence[QueriesByLanguage | None]) -> int:
+        """How many questions :meth:`augment_variants` would encode for these passages."""
+        languages, cap = set(self.variants[0].languages), self.max_per_language
+        return sum(
+            len(questions) if cap is None else min(len(questions), cap)
+            for by_language in queries
+            for lang, questions in (by_language or {}).items()
+            if lang in languages
+        )
+
     def _cumulative_sums(self, queries: Sequence[QueriesByLanguage | None]) -> np.ndarray:
         """SUM e(q) of the ranks below each cap: float64 (caps, n, dim), one batch at a time.
 
@@ -258,6 +276,8 @@ class PassageAugmenter:
             np.add.at(
                 sums, ([buckets[i] for i in positions], [rows[i] for i in positions]), vectors
             )
+            if self.on_encoded is not None:
+                self.on_encoded(len(positions))
         return np.cumsum(sums, axis=0)
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from xqg_pyserini.encoders.augment import AUGMENT_METHODS, AugmentSettings
+from xqg_pyserini.encoders.precision import PRECISIONS
 from xqg_pyserini.encoders.settings import (
     ENCODER_PRESETS,
     POOLINGS,
@@ -65,7 +66,7 @@ ENCODER_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "passage_prefix": ((str, type(None)), "a string or null"),
     "query_max_length": ((int,), "a positive integer"),
     "passage_max_length": ((int,), "a positive integer"),
-    "dtype": ((str,), "float32, float16 or bfloat16"),
+    "dtype": ((str,), "auto, float32, float16 or bfloat16"),
 }
 AUGMENT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "alpha": ((int, float), "a number in [0, 1]"),
@@ -191,7 +192,7 @@ def read_encoder_spec(path: str | Path) -> EncoderSpec:
         raise EncoderSpecError(f"{path}: expected a JSON object with the key 'encoder'")
     _check_keys(path, record)
     encoder = {key: record[key] for key in ENCODER_KEYS if key in record}
-    model, dtype = encoder.pop("encoder"), encoder.pop("dtype", "float32")
+    model, dtype = encoder.pop("encoder"), encoder.pop("dtype", "auto")
     augment = {key: record[key] for key in AUGMENT_KEYS if key in record}
     if "augment" in augment:
         augment["method"] = augment.pop("augment")
@@ -200,8 +201,8 @@ def read_encoder_spec(path: str | Path) -> EncoderSpec:
     try:
         settings = resolve_encoder(model, **encoder)
         augmentation = AugmentSettings(**augment)
-        if dtype not in ("float32", "float16", "bfloat16"):
-            raise ValueError(f"dtype must be float32, float16 or bfloat16, got {dtype!r}")
+        if dtype not in PRECISIONS:
+            raise ValueError(f"dtype must be one of {', '.join(PRECISIONS)}, got {dtype!r}")
     except ValueError as exc:
         raise EncoderSpecError(f"{path}: {exc}") from None
     return EncoderSpec(str(path), "spec", settings, augmentation, dtype, fixed=True)

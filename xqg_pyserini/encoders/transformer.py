@@ -19,11 +19,15 @@ from xqg_pyserini.encoders.embedding import (
     query_texts,
     tokenize,
 )
+from xqg_pyserini.encoders.precision import (
+    DTYPES,
+    precision_context,
+    resolve_dtype,
+    weight_dtype,
+)
 from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError
 
 __all__ = ["DTYPES", "TransformerEncoder", "passage_input"]  # passage_input: re-exported
-
-DTYPES = ("float32", "float16", "bfloat16")
 _LENGTH_SLICE = 1024  # queries tokenised at once to count their tokens
 
 
@@ -37,8 +41,15 @@ class TransformerEncoder:
     device
         A torch device string such as ``"cpu"`` or ``"cuda:0"``.
     dtype
-        ``float32`` (default), or ``float16`` / ``bfloat16`` to run the model in
-        half precision on a GPU; vectors are returned as float32 either way.
+        ``float32`` (default), ``bfloat16`` (autocast on a CPU, cast weights on a
+        GPU), ``float16`` (GPU only) or ``auto``, the fastest the device has
+        (:func:`~xqg_pyserini.encoders.precision.resolve_dtype`); :attr:`dtype`
+        holds the precision chosen. Vectors are returned as float32 either way.
+
+    Raises
+    ------
+    PrecisionError
+        For float16 on a CPU, or an unknown precision.
     """
 
     def __init__(
@@ -46,14 +57,12 @@ class TransformerEncoder:
     ) -> None:
         import torch
 
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         self.settings = settings
         self.device = torch.device(device)
-        if dtype == "float16" and self.device.type == "cpu":
-            raise ValueError("float16 needs a GPU device; use bfloat16 or float32 on the CPU")
+        self.dtype = resolve_dtype(dtype, str(device))
         self.tokenizer, self.model = _load(settings.model)
-        self.model.to(self.device, dtype=getattr(torch, dtype)).eval()
+        weights = getattr(torch, weight_dtype(self.dtype, self.device.type))
+        self.model.to(self.device, dtype=weights).eval()
 
     @property
     def dimension(self) -> int:
@@ -95,7 +104,7 @@ class TransformerEncoder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         batch = tokenize(self.tokenizer, texts, max_length).to(self.device)
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(self.dtype, self.device.type):
             vectors = embed(self.model, batch, self.settings)
         return vectors.cpu().numpy().astype(np.float32, copy=False)
 

@@ -202,13 +202,13 @@ def _generate_into(
     total: int | None,
     progress: bool,
 ) -> GenerationSummary:
-    from tqdm.auto import tqdm
+    from xqg_pyserini.progress import progress_bar
 
     done = completed_doc_ids(writer.path)
     counts = {"skipped": 0, "passages": 0, "questions": 0}
     empty_before = generator.empty_dropped
     start = time.perf_counter()
-    bar = tqdm(total=shard.size(total), unit="passage", desc="generating", disable=not progress)
+    bar = progress_bar(total=shard.size(total), unit="passage", desc="generating", enabled=progress)
 
     def skip() -> None:
         counts["skipped"] += 1

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource
     from xqg_pyserini.encoders.augment import AugmentSummary, QuestionEncoder
     from xqg_pyserini.indexes.encoding import Window
+    from xqg_pyserini.indexes.progress import BuildProgress
     from xqg_pyserini.indexes.request import AugmentRequest, BuildRequest
 
 __all__ = ["AugmentedChunks", "augmentation_record"]
@@ -51,6 +52,21 @@ class AugmentedChunks:
         tokens = max_padded_question_tokens(first.settings, first.batch_size)
         self.augmenter = PassageAugmenter(encoder, settings, tokens)
         self.join = GeneratedJoin(_augment(first).generated, first.output)
+        self.progress: BuildProgress | None = None
+
+    def question_total(self) -> int:
+        """Questions in the generated files this pass would encode for a whole corpus."""
+        from xqg_pyserini.data.generated import count_questions
+
+        augment = _augment(self.requests[0])
+        return count_questions(
+            augment.generated, augment.settings.languages, self.augmenter.max_per_language
+        )
+
+    def follow(self, progress: BuildProgress) -> None:
+        """Report each encoded question batch, and the questions not encoded, to ``progress``."""
+        self.progress = progress
+        self.augmenter.on_encoded = progress.questions_encoded
 
     def __enter__(self) -> AugmentedChunks:
         self.join.__enter__()
@@ -64,6 +80,10 @@ class AugmentedChunks:
         docids = [p.doc_id for p in window.passed]
         queries = dict(zip(docids, self.join.take(docids), strict=True))  # all: stay in step
         self.augmenter.count([queries[p.doc_id] for p in window.skipped])
+        if self.progress is not None and len(window.chunk) < len(window.passed):
+            mine = {p.doc_id for p in window.chunk}
+            elsewhere = [queries[d] for d in docids if d not in mine]
+            self.progress.questions_elsewhere(self.augmenter.questions_to_encode(elsewhere))
         if not window.chunk:
             return [vectors for _ in self.requests]
         return self.augmenter.augment_variants(vectors, [queries[p.doc_id] for p in window.chunk])

@@ -190,26 +190,47 @@ def _encode(
 ) -> list[dict[str, Any] | None]:
     """The one pass over the corpus; each output's augmentation record (None: plain)."""
     from xqg_pyserini.indexes.augmented import AugmentedChunks
-    from xqg_pyserini.indexes.encoding import encode_corpus
+    from xqg_pyserini.indexes.encoding import (
+        AUGMENTED_CHUNK_BATCHES,
+        CHUNK_BATCHES,
+        encode_corpus,
+    )
+    from xqg_pyserini.indexes.progress import BuildProgress
 
     requests = [output.request for output in outputs]
     first = requests[0]
     corpus = first.corpus
+    batches = CHUNK_BATCHES if first.augment is None else AUGMENTED_CHUNK_BATCHES
     options: dict[str, Any] = {
-        "total": corpus.count(),
-        "chunk_size": first.checkpoint_every,
+        "chunk_size": first.checkpoint_every or first.batch_size * batches,
         "shard": first.shard,
         "skip": skip,
         "passage_vectors": passage_vectors,
+        "reread": lambda: (p.doc_id for p in corpus.passages()),
     }
     sinks = [output.add for output in outputs]
+    passages = first.shard.size(corpus.count(progress=first.progress))
     if first.augment is None:
-        encode_corpus(encoder, corpus.passages(), sinks, first.batch_size, **options)
+        with BuildProgress(passages, skip, enabled=first.progress) as progress:
+            encode_corpus(
+                encoder, corpus.passages(), sinks, first.batch_size, progress=progress, **options
+            )
         return [None for _ in outputs]
     with AugmentedChunks(encoder, requests) as chunks:
-        encode_corpus(
-            encoder, corpus.passages(), sinks, first.batch_size, variants=chunks, **options
-        )
+        # all the files' questions; those of passages not encoded here leave the total as they pass
+        with BuildProgress(
+            passages, skip, chunks.question_total(), enabled=first.progress
+        ) as progress:
+            chunks.follow(progress)
+            encode_corpus(
+                encoder,
+                corpus.passages(),
+                sinks,
+                first.batch_size,
+                variants=chunks,
+                progress=progress,
+                **options,
+            )
         return chunks.records(corpus)
 
 
@@ -224,6 +245,7 @@ def _metadata(
         index_type=request.index_type,
         corpus=request.corpus.name,
         build_key=request.build_key(),
+        precision=request.dtype,
         command=list(request.command),
         augmentation=augmentation,
         shard=request.shard_record(),

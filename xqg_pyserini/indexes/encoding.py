@@ -16,15 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xqg_pyserini.data.corpus import Passage
+from xqg_pyserini.data.docid_set import DocidSet
 from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.encoders.transformer import TransformerEncoder
-from xqg_pyserini.errors import CorpusFormatError
+
+if TYPE_CHECKING:
+    from xqg_pyserini.indexes.progress import BuildProgress
 
 __all__ = [
+    "AUGMENTED_CHUNK_BATCHES",
+    "CHUNK_BATCHES",
     "ChunkSink",
     "ChunkVariants",
     "PassageVectors",
@@ -36,6 +42,8 @@ __all__ = [
 
 WHOLE = Shard()  # the whole corpus
 CHUNK_BATCHES = 64  # default batches per sorted chunk: bounds memory, keeps padding low
+AUGMENTED_CHUNK_BATCHES = 16
+"""Default batches per chunk of an xQG build: its ~35 questions a passage dominate memory."""
 
 
 @dataclass
@@ -61,21 +69,27 @@ PassageVectors = Callable[[list[Passage]], np.ndarray]
 
 
 def corpus_windows(
-    passages: Iterable[Passage], size: int, shard: Shard, skip: int
+    passages: Iterable[Passage],
+    size: int,
+    shard: Shard,
+    skip: int,
+    *,
+    reread: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[Window]:
     """Windows whose chunks hold ``size`` of this shard's passages after the first ``skip``.
+
+    Docids are checked as 8-byte hashes (:class:`~xqg_pyserini.data.docid_set.DocidSet`);
+    ``reread`` (the corpus's docids again, from the start) makes a hash hit exact.
 
     Raises
     ------
     CorpusFormatError
         If a docid occurs twice (checked over the whole corpus).
     """
-    seen: set[str] = set()
+    docids = DocidSet(reread)
     window, mine = Window(), 0
     for position, passage in enumerate(passages):
-        if passage.doc_id in seen:
-            raise CorpusFormatError(f"duplicate docid {passage.doc_id!r} in the corpus")
-        seen.add(passage.doc_id)
+        docids.add(passage.doc_id)
         window.passed.append(passage)
         if shard.holds(position):
             mine += 1
@@ -88,9 +102,15 @@ def corpus_windows(
 
 
 def encode_sorted(
-    encoder: TransformerEncoder, passages: list[Passage], batch_size: int
+    encoder: TransformerEncoder,
+    passages: list[Passage],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Encode ``passages`` in length-sorted batches; rows in the input order."""
+    """Encode ``passages`` in length-sorted batches; rows in the input order.
+
+    ``on_batch`` is called with each batch's size once it is encoded (progress).
+    """
     order = sorted(range(len(passages)), key=lambda i: len(passages[i].title + passages[i].text))
     vectors = np.empty((len(passages), encoder.dimension), dtype=np.float32)
     for start in range(0, len(order), batch_size):
@@ -98,6 +118,8 @@ def encode_sorted(
         vectors[rows] = encoder.encode_passages(
             [passages[i].text for i in rows], [passages[i].title for i in rows]
         )
+        if on_batch is not None:
+            on_batch(len(rows))
     return vectors
 
 
@@ -113,11 +135,15 @@ def encode_corpus(
     shard: Shard = WHOLE,
     skip: int = 0,
     passage_vectors: PassageVectors | None = None,
+    reread: Callable[[], Iterable[str]] | None = None,
+    progress: BuildProgress | None = None,
 ) -> int:
     """Encode this shard's passages, after the first ``skip``, into every sink.
 
     Returns the number of the shard's passages (``skip`` included). ``total`` is
-    the corpus size (progress bar only). ``chunk_size`` is passages per chunk
+    the corpus size, for the passage bar drawn when no ``progress`` is given
+    (:class:`~xqg_pyserini.indexes.progress.BuildProgress`, which moves per
+    encoder batch). ``chunk_size`` is passages per chunk
     (default ``batch_size * CHUNK_BATCHES``); ``variants`` makes each chunk's
     vectors for the sinks, one array each (default: e(p) for all);
     ``passage_vectors``, when given, supplies each chunk's e(p) instead of ``encoder``.
@@ -127,13 +153,17 @@ def encode_corpus(
     CorpusFormatError
         If a docid occurs twice.
     """
-    from tqdm.auto import tqdm
+    from xqg_pyserini.indexes.progress import BuildProgress
 
     size = chunk_size or batch_size * CHUNK_BATCHES
     done = skip
-    with tqdm(total=shard.size(total), initial=skip, unit="passage", desc="encoding") as progress:
-        for window in corpus_windows(passages, size, shard, skip):
-            vectors = _passage_vectors(encoder, window.chunk, batch_size, passage_vectors)
+    with progress or BuildProgress(shard.size(total), skip) as bars:
+        for window in corpus_windows(passages, size, shard, skip, reread=reread):
+            if passage_vectors is None and window.chunk:
+                vectors = encode_sorted(encoder, window.chunk, batch_size, bars.passages_encoded)
+            else:
+                vectors = _passage_vectors(encoder, window.chunk, passage_vectors)
+                bars.passages_encoded(len(window.chunk))
             outputs = [vectors] * len(sinks) if variants is None else variants(window, vectors)
             if not window.chunk:
                 continue
@@ -141,19 +171,13 @@ def encode_corpus(
             for sink, output in zip(sinks, outputs, strict=True):
                 sink(docids, output)
             done += len(docids)
-            progress.update(len(docids))
     return done
 
 
 def _passage_vectors(
-    encoder: TransformerEncoder,
-    chunk: list[Passage],
-    batch_size: int,
-    passage_vectors: PassageVectors | None,
+    encoder: TransformerEncoder, chunk: list[Passage], passage_vectors: PassageVectors | None
 ) -> np.ndarray:
-    """e(p) of ``chunk``, float32 (n, dim): read back, encoded, or none for an empty chunk."""
-    if not chunk:
+    """e(p) of ``chunk`` read back from a plain index, or none for an empty chunk."""
+    if not chunk or passage_vectors is None:
         return np.empty((0, encoder.dimension), dtype=np.float32)
-    if passage_vectors is not None:
-        return passage_vectors(chunk)
-    return encode_sorted(encoder, chunk, batch_size)
+    return passage_vectors(chunk)

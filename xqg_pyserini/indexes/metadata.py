@@ -47,7 +47,9 @@ class IndexMetadata:
     augmentation settings, the generated files, the join mode and the
     :class:`~xqg_pyserini.encoders.augment.AugmentSummary` counts. ``shard`` is
     None for a whole-corpus index, else ``{"id", "num"}`` (``build_key`` leaves
-    the shard out, so the shards of one set share it).
+    the shard out, so the shards of one set share it). ``precision`` is what the
+    encoder ran in (``float32``, ``bfloat16`` or ``float16``; also in ``build_key``
+    as ``dtype`` when not float32); the query encoder runs in the same.
     """
 
     encoder_name: str
@@ -58,6 +60,7 @@ class IndexMetadata:
     corpus: str
     build_key: dict[str, Any]
     metric: str = "inner_product"
+    precision: str = "float32"
     augmentation: dict[str, Any] | None = None
     shard: dict[str, int] | None = None
     command: list[str] = field(default_factory=list)

@@ -77,6 +77,7 @@ class BuildRequest:
     shard: Shard = Shard()
     checkpoint_every: int | None = None  # passages per chunk and checkpoint; None: the default
     passage_vectors_from: Path | None = None  # a plain index holding e(p); not in build_key
+    progress: bool = True  # draw progress bars (on a terminal); not in any key
 
     def shard_record(self) -> dict[str, int] | None:
         """The shard for ``metadata.json``, None for a whole-corpus index."""

@@ -92,7 +92,8 @@ def check_plain_index(directory: Path, request: BuildRequest, flag: str = FLAG) 
     stored_dtype = key.get("dtype", "float32")
     if stored_dtype != request.dtype:
         raise PlainIndexMismatchError(
-            f"{where}: built with dtype {stored_dtype} but this build uses dtype {request.dtype}"
+            f"{where}: built with dtype {stored_dtype} but this build uses dtype "
+            f"{request.dtype}: pass --dtype {stored_dtype} (or rebuild the plain index)"
         )
     return meta
 

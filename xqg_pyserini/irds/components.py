@@ -147,9 +147,17 @@ class DprTsvDocs(BaseDocs):
         return store
 
     def docs_count(self) -> int | None:
-        """Number of documents once the docstore is built, else None."""
+        """Number of documents: the docstore's, else the lines of a local corpus file, else None."""
         store = self.docs_store()
-        return store.count() if store.built() else None
+        if store.built():
+            return store.count()
+        local = self._source.local()
+        if local is None:
+            return None
+        from xqg_pyserini.data.corpus import count_lines
+
+        lines = count_lines(local)
+        return None if lines is None else max(0, lines - 1)  # the header
 
     def docs_cls(self) -> type[XorDoc]:
         return XorDoc

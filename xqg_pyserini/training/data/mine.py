@@ -273,7 +273,7 @@ def mine_examples(
         For a malformed run, a run question that is not a query of the dataset,
         or a ranked docid (within ``depth``) that is not in the corpus.
     """
-    from tqdm.auto import tqdm
+    from xqg_pyserini.progress import progress_bar
 
     dataset, queries, qrels = _load(request.dataset)
     summary = summary if summary is not None else MineSummary(request.dataset)
@@ -282,8 +282,8 @@ def mine_examples(
     summary.questions = len(queries)
     summary.not_in_run = sum(q.query_id not in rankings for q in queries)
     ctx = _Context(request, dataset.docs_store(), qrels, rankings, summary)
-    with tqdm(
-        total=len(queries), unit="question", desc="mining", disable=not request.progress
+    with progress_bar(
+        total=len(queries), unit="question", desc="mining", enabled=request.progress
     ) as bar:
         for start in range(0, len(queries), _CHUNK):
             chunk = queries[start : start + _CHUNK]

@@ -63,10 +63,11 @@ def _select(shards: list[Path], settings: AugmentSettings) -> tuple[list[_Questi
 
 
 def _passages(source: CorpusSource, desc: str, progress: bool) -> Iterator[Passage]:
-    from tqdm.auto import tqdm
+    from xqg_pyserini.progress import progress_bar
 
-    total = source.count() if progress else None
-    yield from tqdm(source.passages(), total=total, unit="passage", desc=desc, disable=not progress)
+    total = source.count(progress) if progress else None
+    bar = progress_bar(source.passages(), total=total, unit="passage", desc=desc, enabled=progress)
+    yield from bar
 
 
 def _positions(

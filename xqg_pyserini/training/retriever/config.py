@@ -19,7 +19,9 @@ DTYPES = ("float32", "float16", "bfloat16")
 LOSSES = ("contrastive", "distill")
 
 # Settings that do not change the weights a run ends with: a resumed run may differ in them.
-RESUME_INDEPENDENT = frozenset({"output", "overwrite", "device", "save_every", "logging_steps"})
+RESUME_INDEPENDENT = frozenset(
+    {"output", "overwrite", "device", "save_every", "logging_steps", "progress"}
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class RetrieverTrainingConfig:
     passage_chunk: int | None = None
     save_every: int | None = None
     logging_steps: int = 10
+    progress: bool = True
+    """Draw the Trainer's bar; it is drawn only when stderr is a terminal."""
     loss: str = "contrastive"
     teacher: str | None = None
     overwrite: bool = False

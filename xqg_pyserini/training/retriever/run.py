@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -110,6 +111,7 @@ def _training_arguments(config: RetrieverTrainingConfig, work: Path, total_steps
         save_total_limit=2,
         logging_steps=config.logging_steps,
         logging_first_step=True,
+        disable_tqdm=not (config.progress and sys.stderr.isatty()),
         report_to="none",
         use_cpu=device == "cpu",
         fp16=config.dtype == "float16",

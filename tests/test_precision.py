@@ -1,0 +1,166 @@
+"""The encoder's precision: ``--dtype auto`` picks bf16 where the CPU has it, float32 otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import error_lines, read_index
+from xqg_pyserini.encoders import precision
+from xqg_pyserini.encoders.precision import PrecisionError, resolve_dtype
+from xqg_pyserini.index import main
+from xqg_pyserini.indexes import read_metadata
+
+
+@pytest.fixture(autouse=True)
+def fresh_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(precision, "_notified", set())
+
+
+def cpu_with(monkeypatch: pytest.MonkeyPatch, *features: str) -> None:
+    """Pretend the CPU reports these bfloat16 features."""
+    monkeypatch.setattr(precision, "cpu_bf16_features", lambda: features)
+
+
+def test_cpuinfo_flags_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    info = tmp_path / "cpuinfo"
+    monkeypatch.setattr(precision, "CPUINFO", info)
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse avx512f avx512_vnni amx_tile amx_bf16\n")
+    precision.cpu_bf16_features.cache_clear()
+    try:
+        assert precision.cpu_bf16_features() == ("amx_bf16",)
+        info.write_text("processor\t: 0\nflags\t\t: fpu sse avx2\n")
+        precision.cpu_bf16_features.cache_clear()
+        assert precision.cpu_bf16_features() == ()
+        info.unlink()
+        precision.cpu_bf16_features.cache_clear()
+        assert precision.cpu_bf16_features() == ()  # no /proc/cpuinfo: no claim
+    finally:
+        precision.cpu_bf16_features.cache_clear()
+
+
+def test_auto_picks_bf16_on_a_bf16_cpu(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cpu_with(monkeypatch, "avx512_bf16")
+    assert resolve_dtype("auto", "cpu") == "bfloat16"
+    assert resolve_dtype("float32", "cpu") == "float32"
+    assert capsys.readouterr().err == ""
+
+
+def test_auto_falls_back_to_float32_with_one_notice(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cpu_with(monkeypatch)
+    assert resolve_dtype("auto", "cpu") == "float32"
+    assert resolve_dtype("auto", "cpu") == "float32"
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "no bfloat16 instructions" in err[0] and "float32" in err[0]
+
+
+def test_explicit_bf16_without_hardware_runs_with_a_notice(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cpu_with(monkeypatch)
+    assert resolve_dtype("bfloat16", "cpu") == "bfloat16"
+    assert "emulated" in capsys.readouterr().err
+
+
+def test_float16_on_cpu_is_refused_and_unknown_names_too() -> None:
+    with pytest.raises(PrecisionError, match="float16 needs a GPU"):
+        resolve_dtype("float16", "cpu")
+    with pytest.raises(PrecisionError, match="must be one of auto, float32"):
+        resolve_dtype("int4", "cpu")
+
+
+def test_gpu_and_other_devices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(precision, "_gpu_bf16", lambda device: True)
+    assert resolve_dtype("auto", "cuda:0") == "bfloat16"
+    monkeypatch.setattr(precision, "_gpu_bf16", lambda device: False)
+    assert resolve_dtype("auto", "cuda") == "float16"
+    assert resolve_dtype("float16", "cuda:1") == "float16"
+    assert resolve_dtype("auto", "mps") == "float32"
+    assert precision.weight_dtype("bfloat16", "cpu") == "float32"  # autocast on the CPU
+    assert precision.weight_dtype("float16", "cuda") == "float16"
+
+
+def test_default_build_runs_bf16_and_records_it(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xqg_pyserini.encoders.pyserini_api import XqgQueryEncoder
+
+    cpu_with(monkeypatch, "amx_bf16")
+    base = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+    assert main([*base, "--output", str(tmp_path / "auto")]) == 0
+    assert main([*base, "--dtype", "float32", "--output", str(tmp_path / "f32")]) == 0
+    fast, docids = read_index(tmp_path / "auto")
+    exact, same_docids = read_index(tmp_path / "f32")
+    assert docids == same_docids and fast.dtype == np.float32
+    assert not np.array_equal(fast, exact)  # autocast really ran
+    np.testing.assert_allclose(fast, exact, rtol=0.05, atol=0.05)
+    meta, reference = read_metadata(tmp_path / "auto"), read_metadata(tmp_path / "f32")
+    assert meta.precision == "bfloat16" and meta.build_key["dtype"] == "bfloat16"
+    assert reference.precision == "float32" and "dtype" not in reference.build_key
+    assert "--dtype float32" not in " ".join(meta.command)
+    query = XqgQueryEncoder.from_index(tmp_path / "auto")
+    assert query.encoder.dtype == "bfloat16"  # queries run as the passages did
+    # a re-run with the default finds it up to date; --dtype float32 is another build
+    assert main([*base, "--output", str(tmp_path / "auto")]) == 0
+
+
+def test_default_build_on_a_cpu_without_bf16_is_float32(
+    tiny_bert: Path,
+    demo_corpus_head: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cpu_with(monkeypatch)
+    argv = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+    assert main([*argv, "--output", str(tmp_path / "idx")]) == 0
+    assert "no bfloat16 instructions" in capsys.readouterr().err
+    meta = read_metadata(tmp_path / "idx")
+    assert meta.precision == "float32" and "dtype" not in meta.build_key
+
+
+def test_float16_build_on_cpu_fails_in_one_line(
+    tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert), "--dtype", "float16"]
+    assert main([*argv, "--output", str(tmp_path / "f16")]) == 2
+    errors = error_lines(capsys.readouterr().err)
+    assert len(errors) == 1 and "float16 needs a GPU" in errors[0]
+    assert not (tmp_path / "f16").exists()
+
+
+def test_plain_index_of_another_precision_is_named(
+    tiny_bert: Path,
+    demo_corpus_head: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.helpers import demo_generated, write_generated
+
+    cpu_with(monkeypatch, "amx_bf16")
+    base = ["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert)]
+    assert main([*base, "--dtype", "float32", "--output", str(tmp_path / "plain")]) == 0
+    generated = write_generated(tmp_path / "generated.jsonl", demo_generated(12))
+    argv = [*base, "--generated-queries", str(generated), "--output", str(tmp_path / "xqg")]
+    assert main([*argv, "--passage-vectors-from", str(tmp_path / "plain")]) == 2
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "built with dtype float32" in line and "pass --dtype float32" in line
+
+
+def test_spec_file_precision(tmp_path: Path, tiny_bert: Path) -> None:
+    from xqg_pyserini.encoders.spec import EncoderSpecError, read_encoder_spec
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"encoder": str(tiny_bert)}))
+    assert read_encoder_spec(spec).dtype == "auto"  # as the index CLI's default
+    spec.write_text(json.dumps({"encoder": str(tiny_bert), "dtype": "float64"}))
+    with pytest.raises(EncoderSpecError, match="dtype must be one of auto, float32"):
+        read_encoder_spec(spec)
