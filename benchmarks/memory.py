@@ -21,7 +21,7 @@ from benchmarks.models import EncoderSpec
 __all__ = ["measure_memory"]
 
 SECTION = "3 memory"
-FLAT_TOLERANCE = 1.10  # peak RSS minus the index may grow by at most 10 % from smallest to largest
+FLAT_TOLERANCE = 1.05  # peak RSS minus the index may grow by at most 5 % from smallest to largest
 
 
 def _index_bytes(n: int, dimension: int) -> int:

@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         help="encode the paragraphs with this one instead (a distilled student's teacher)",
     )
     p.add_argument("--xquad", type=Path, default=DEFAULT_XQUAD, help="folder of xquad.LANG.json")
+    p.add_argument(
+        "--dtype",
+        default=None,
+        choices=("auto", "float32", "float16", "bfloat16"),
+        help="precision of the encoders (default: an index's own; float32 for a model)",
+    )
     p.add_argument("--languages", nargs="+", default=list(LANGUAGES))
     p.add_argument("--output", type=Path, default=None, help="write the scores as JSON here")
     args = p.parse_args(argv)
@@ -57,11 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.encoders.transformer import TransformerEncoder
 
     spec = resolve_encoder_spec(args.encoder)
-    encoder = TransformerEncoder(spec.settings)
+    dtype = args.dtype or spec.dtype
+    encoder = TransformerEncoder(spec.settings, dtype=dtype)
     paragraphs, _, _ = read_xquad(args.xquad / "xquad.en.json")
     p_encoder = encoder
     if args.passage_encoder:
-        p_encoder = TransformerEncoder(resolve_encoder_spec(args.passage_encoder).settings)
+        p_spec = resolve_encoder_spec(args.passage_encoder)
+        p_encoder = TransformerEncoder(p_spec.settings, dtype=args.dtype or p_spec.dtype)
     vectors = np.concatenate(
         [p_encoder.encode_passages(paragraphs[i : i + 16]) for i in range(0, len(paragraphs), 16)]
     )
@@ -87,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     print("avg (non-English)", scores["avg_non_en"])
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        record = {"encoder": args.encoder, "settings": spec.settings.to_dict(), "scores": scores}
+        record = {
+            "encoder": args.encoder,
+            "settings": spec.settings.to_dict(),
+            "precision": encoder.dtype,
+            "scores": scores,
+        }
         args.output.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     return 0
 

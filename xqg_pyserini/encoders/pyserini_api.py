@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from xqg_pyserini.encoders.augment import PassageAugmenter
-from xqg_pyserini.encoders.batching import encode_query_batches
+from xqg_pyserini.encoders.batching import encode_query_batches, max_padded_question_tokens
 from xqg_pyserini.encoders.settings import EncoderSettings
 from xqg_pyserini.encoders.spec import EncoderSpec, resolve_encoder_spec
 from xqg_pyserini.encoders.transformer import TransformerEncoder
@@ -119,7 +119,7 @@ class XqgQueryEncoder(QueryEncoder):
         """Many queries in batches by token count: ``(n, dim)`` (Pyserini's batch search)."""
         queries = list(queries)
         vectors = np.empty((len(queries), self.encoder.dimension), dtype=np.float32)
-        budget = QUESTION_BATCH_PASSAGES * self.settings.passage_max_length
+        budget = max_padded_question_tokens(self.settings, QUESTION_BATCH_PASSAGES)
         for rows, batch in encode_query_batches(self.encoder, queries, budget):
             vectors[rows] = batch
         return vectors
@@ -184,7 +184,7 @@ class XqgDocumentEncoder(DocumentEncoder):
         )
         self.augmenter = None
         if self.spec.augment is not None:
-            budget = QUESTION_BATCH_PASSAGES * self.spec.settings.passage_max_length
+            budget = max_padded_question_tokens(self.spec.settings, QUESTION_BATCH_PASSAGES)
             self.augmenter = PassageAugmenter(self.encoder, self.spec.augment, budget)
 
     @property
