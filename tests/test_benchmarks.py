@@ -112,6 +112,16 @@ def test_quick_mode_runs_and_every_figure_is_finite(tmp_path: Path) -> None:
     bad = [f["key"] for f in figures if not math.isfinite(f["value"])]
     assert not bad, f"figures that are not finite: {bad}"
     assert result["machine"]["cpu_count"] >= 1
+    by_key = {f["key"]: f for f in figures}
+    # section 1: fast mode against float32 and against pyserini.encode, int8 measured
+    for key in ("plain.fast_ratio", "plain.rate_ratio", "plain.f32_pyserini_ratio"):
+        assert by_key[key]["target"] is not None and by_key[key]["met"] in (True, False)
+    for key in ("precision.bfloat16_cos_mean", "precision.int8_cos_min"):
+        assert -1.0 <= by_key[key]["value"] <= 1.0 + 1e-6
+    # section 3: peak RSS minus the index, largest over smallest corpus, at most 1.05
+    growth = by_key["mem.growth"]
+    assert growth["target"] == "<= 1.05 (flat)" and growth["value"] > 0
+    assert growth["met"] == (growth["value"] <= 1.05)
 
 
 def test_run_child_is_not_floored_by_a_large_parent() -> None:
