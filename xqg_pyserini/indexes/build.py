@@ -209,7 +209,8 @@ def _encode(
         "reread": lambda: (p.doc_id for p in corpus.passages()),
     }
     sinks = [output.add for output in outputs]
-    passages = first.shard.size(corpus.count(progress=first.progress))
+    # totals are for the bars only: no counting pass with --no-progress
+    passages = first.shard.size(corpus.count()) if first.progress else None
     if first.augment is None:
         with BuildProgress(passages, skip, enabled=first.progress) as progress:
             encode_corpus(
@@ -218,9 +219,8 @@ def _encode(
         return [None for _ in outputs]
     with AugmentedChunks(encoder, requests) as chunks:
         # all the files' questions; those of passages not encoded here leave the total as they pass
-        with BuildProgress(
-            passages, skip, chunks.question_total(), enabled=first.progress
-        ) as progress:
+        questions = chunks.question_total() if first.progress else None
+        with BuildProgress(passages, skip, questions, enabled=first.progress) as progress:
             chunks.follow(progress)
             encode_corpus(
                 encoder,
