@@ -342,7 +342,6 @@ def breakdown(
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.data.generated_join import GeneratedJoin
     from xqg_pyserini.encoders import augment
-    from xqg_pyserini.encoders.settings import resolve_encoder
     from xqg_pyserini.encoders.transformer import TransformerEncoder
     from xqg_pyserini.indexes.build import build_index
     from xqg_pyserini.indexes.checkpoint import Checkpoint
@@ -352,15 +351,7 @@ def breakdown(
     passages = first(demo.passages, size)
     corpus = write_passages(work / f"demo-{size}.jsonl", passages)
     generated = write_questions(work / f"demo-{size}.gen.jsonl", passages, demo)
-    settings = resolve_encoder(
-        str(spec.model_dir),
-        pooling=spec.pooling,
-        l2_norm=spec.l2_norm,
-        passage_prefix=spec.passage_prefix,
-        query_prefix=spec.query_prefix,
-        passage_max_length=spec.passage_max_length,
-        query_max_length=spec.query_max_length,
-    )
+    settings = spec.settings()
     out = work / "ix-breakdown"
     shutil.rmtree(out, ignore_errors=True)
     request = BuildRequest(

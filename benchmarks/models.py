@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xqg_pyserini.encoders.settings import EncoderSettings
 
 __all__ = ["EncoderSpec", "MT5_SMALL_SHAPE", "e5_small", "mt5_small_shape", "tiny_bert"]
 
@@ -57,6 +61,20 @@ class EncoderSpec:
         if self.query_prefix:
             flags += ["--query-prefix", self.query_prefix]
         return flags
+
+    def settings(self) -> EncoderSettings:
+        """The same settings as the library's :class:`EncoderSettings` (in-process runs)."""
+        from xqg_pyserini.encoders.settings import resolve_encoder
+
+        return resolve_encoder(
+            str(self.model_dir),
+            pooling=self.pooling,
+            l2_norm=self.l2_norm,
+            passage_prefix=self.passage_prefix,
+            query_prefix=self.query_prefix,
+            passage_max_length=self.passage_max_length,
+            query_max_length=self.query_max_length,
+        )
 
     def pyserini_flags(self) -> list[str]:
         """``python -m pyserini.encode ... encoder`` flags for the same settings."""

@@ -29,20 +29,6 @@ __all__ = ["measure_precisions"]
 SECTION = "1 plain build"
 
 
-def _settings(spec: EncoderSpec) -> Any:
-    from xqg_pyserini.encoders.settings import resolve_encoder
-
-    return resolve_encoder(
-        str(spec.model_dir),
-        pooling=spec.pooling,
-        l2_norm=spec.l2_norm,
-        passage_prefix=spec.passage_prefix,
-        query_prefix=spec.query_prefix,
-        passage_max_length=spec.passage_max_length,
-        query_max_length=spec.query_max_length,
-    )
-
-
 def _int8(encoder: Any) -> Any:
     import torch
 
@@ -76,7 +62,7 @@ def measure_precisions(
 
     passages = sorted(first(demo.passages, size), key=lambda p: len(p["title"] + p["text"]))
     batches = [passages[i : i + batch_size] for i in range(0, len(passages), batch_size)]
-    settings = _settings(spec)
+    settings = spec.settings()
     encoders = {
         "float32": TransformerEncoder(settings, dtype="float32"),
         "bfloat16": TransformerEncoder(settings, dtype="bfloat16"),

@@ -1,7 +1,7 @@
 """Helpers shared by several test modules (tests never import each other).
 
 Slices of the bundled xqg-demo collection and its stand-in questions, index and
-run readers, and the error lines our CLIs print.
+run readers, the error lines our CLIs print, and in-memory ir_datasets documents.
 """
 
 from __future__ import annotations
@@ -9,11 +9,40 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+from ir_datasets.formats import BaseDocs
 
 ROOT = Path(__file__).resolve().parents[1]
 Generated = dict[str, dict[str, list[str]]]
+
+
+class Doc(NamedTuple):
+    """An ir_datasets document with a title."""
+
+    doc_id: str
+    title: str
+    text: str
+
+
+class MemoryDocs(BaseDocs):
+    """ir_datasets documents held in a list (registered by the tests that need a corpus)."""
+
+    def __init__(self, docs: list[Doc]) -> None:
+        self._docs = docs
+
+    def docs_iter(self):  # type: ignore[no-untyped-def]
+        return iter(self._docs)
+
+    def docs_count(self) -> int:
+        return len(self._docs)
+
+    def docs_cls(self) -> type:
+        return Doc
+
+    def docs_lang(self) -> str:
+        return "en"
 
 
 def write_demo_head(path: Path, count: int) -> Path:

@@ -8,13 +8,11 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import ir_datasets
 import pytest
-from ir_datasets.formats import BaseDocs
 
-from tests.helpers import error_lines
+from tests.helpers import Doc, MemoryDocs, error_lines
 from xqg_pyserini.data import docid_set
 from xqg_pyserini.data.docid_set import BUFFER, DocidSet
 from xqg_pyserini.errors import CorpusFormatError
@@ -171,29 +169,6 @@ def test_collision_without_reread_is_reported_as_found_by_hash() -> None:
 
 
 # --------------------------------------------------------------------------- index builds
-
-
-class Doc(NamedTuple):
-    doc_id: str
-    title: str
-    text: str
-
-
-class MemoryDocs(BaseDocs):
-    def __init__(self, docs: list[Doc]) -> None:
-        self._docs = docs
-
-    def docs_iter(self):  # type: ignore[no-untyped-def]
-        return iter(self._docs)
-
-    def docs_count(self) -> int:
-        return len(self._docs)
-
-    def docs_cls(self) -> type:
-        return Doc
-
-    def docs_lang(self) -> str:
-        return "en"
 
 
 DOCS = [

@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 import ir_datasets
 import pytest
-from ir_datasets.formats import BaseDocs, BaseQueries
+from ir_datasets.formats import BaseQueries
 
+from tests.helpers import Doc, MemoryDocs
 from xqg_pyserini.data import collection
 from xqg_pyserini.data.__main__ import build_parser, main
 from xqg_pyserini.data.corpus import Passage
@@ -35,12 +36,6 @@ from xqg_pyserini.errors import CorpusFormatError, DatasetError, OutputExistsErr
 from xqg_pyserini.irds.load import load_dataset
 
 
-class Doc(NamedTuple):
-    doc_id: str
-    title: str
-    text: str
-
-
 class XorQuery(NamedTuple):
     query_id: str
     text: str
@@ -52,23 +47,6 @@ class UnansweredQuery(NamedTuple):
     query_id: str
     text: str
     language: str
-
-
-class MemoryDocs(BaseDocs):
-    def __init__(self, docs: list[Doc]) -> None:
-        self._docs = docs
-
-    def docs_iter(self):  # type: ignore[no-untyped-def]
-        return iter(self._docs)
-
-    def docs_count(self) -> int:
-        return len(self._docs)
-
-    def docs_cls(self) -> type:
-        return Doc
-
-    def docs_lang(self) -> str:
-        return "en"
 
 
 class MemoryQueries(BaseQueries):

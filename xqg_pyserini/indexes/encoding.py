@@ -159,11 +159,9 @@ def encode_corpus(
     done = skip
     with progress or BuildProgress(shard.size(total), skip) as bars:
         for window in corpus_windows(passages, size, shard, skip, reread=reread):
-            if passage_vectors is None and window.chunk:
-                vectors = encode_sorted(encoder, window.chunk, batch_size, bars.passages_encoded)
-            else:
-                vectors = _passage_vectors(encoder, window.chunk, passage_vectors)
-                bars.passages_encoded(len(window.chunk))
+            vectors = _passage_vectors(
+                encoder, window.chunk, batch_size, passage_vectors, bars.passages_encoded
+            )
             outputs = [vectors] * len(sinks) if variants is None else variants(window, vectors)
             if not window.chunk:
                 continue
@@ -175,9 +173,20 @@ def encode_corpus(
 
 
 def _passage_vectors(
-    encoder: TransformerEncoder, chunk: list[Passage], passage_vectors: PassageVectors | None
+    encoder: TransformerEncoder,
+    chunk: list[Passage],
+    batch_size: int,
+    passage_vectors: PassageVectors | None,
+    on_done: Callable[[int], None],
 ) -> np.ndarray:
-    """e(p) of ``chunk`` read back from a plain index, or none for an empty chunk."""
-    if not chunk or passage_vectors is None:
+    """e(p) of ``chunk``, float32 (n, dim): read back, encoded, or none for an empty chunk.
+
+    ``on_done`` hears of the passages as they are done (per batch when encoded).
+    """
+    if not chunk:
         return np.empty((0, encoder.dimension), dtype=np.float32)
-    return passage_vectors(chunk)
+    if passage_vectors is None:
+        return encode_sorted(encoder, chunk, batch_size, on_done)
+    vectors = passage_vectors(chunk)
+    on_done(len(chunk))
+    return vectors
