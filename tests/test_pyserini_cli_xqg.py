@@ -79,14 +79,15 @@ def assert_same_run(got: dict, expected: dict) -> None:  # type: ignore[type-arg
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory, tiny_bert: Path) -> Path:
-    """40 demo passages, their stand-in questions, a plain index (queries cut at 6 tokens)."""
+    """40 demo passages, stand-in questions, a plain float32 index (queries cut at 6 tokens)."""
     root = tmp_path_factory.mktemp("xqg-cli")
     corpus = write_demo_head(root / "corpus.jsonl", 40)
     doc_ids = {json.loads(line)["docid"] for line in corpus.read_text("utf-8").splitlines()}
     write_generated_head(root / "generated.jsonl", doc_ids)
     (root / "topics.tsv").write_text("".join(f"{q}\t{t}\n" for q, t in TOPICS.items()), "utf-8")
     argv = ["--corpus", str(corpus), "--encoder", str(tiny_bert), "--pooling", "mean",
-            "--l2-norm", "--query-max-length", "6", "--output", str(root / "plain")]  # fmt: skip
+            "--l2-norm", "--query-max-length", "6", "--dtype", "float32",
+            "--output", str(root / "plain")]  # fmt: skip
     assert index_main(argv) == 0
     return root
 
