@@ -1,7 +1,8 @@
 """Helpers shared by several test modules (tests never import each other).
 
 Slices of the bundled xqg-demo collection and its stand-in questions, index and
-run readers, the error lines our CLIs print, and in-memory ir_datasets documents.
+run readers, the error lines our CLIs print, in-memory ir_datasets documents,
+and the Hypothesis settings of the fuzz tests.
 """
 
 from __future__ import annotations
@@ -95,6 +96,42 @@ def read_index(directory: Path) -> tuple[np.ndarray, list[str]]:
     index = faiss.read_index(str(directory / "index"))
     docids = (directory / "docid").read_text("utf-8").splitlines()
     return index.reconstruct_n(0, index.ntotal), docids
+
+
+def fuzz_settings(default_examples: int = 100):  # type: ignore[no-untyped-def]
+    """Hypothesis settings of the fuzz tests: a fixed seed and example count, no database.
+
+    ``XQG_FUZZ_EXAMPLES=N`` runs N examples per test instead (docs/formats.md:
+    a longer campaign, still derandomized, so it can be repeated exactly).
+    """
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=int(os.environ.get("XQG_FUZZ_EXAMPLES", default_examples)),
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def valid_id(value: object) -> bool:
+    """The id rule of docs/formats.md, written apart from the readers' own (for the fuzz tests).
+
+    A non-empty string without whitespace, control characters, surrogates or U+FEFF.
+    """
+    import unicodedata
+
+    return (
+        isinstance(value, str)
+        and value != ""
+        and not any(
+            c.isspace() or c == "\ufeff" or unicodedata.category(c) in ("Cc", "Cs") for c in value
+        )
+    )
 
 
 def error_lines(stderr: str) -> list[str]:

@@ -67,7 +67,7 @@ def test_blank_lines_are_skipped(tmp_path: Path) -> None:
         ('["a", "b"]', "expected a JSON object"),
         ('{"title": "t", "text": "x"}', "missing field 'docid'"),
         ('{"id": "a", "title": "t"}', "missing field 'text'"),
-        ('{"id": "a", "text": 3}', "must be strings"),
+        ('{"id": "a", "text": 3}', "field 'text' must be a string, got int"),
     ],
 )
 def test_malformed_line_names_file_and_line(tmp_path: Path, line: str, expected: str) -> None:

@@ -172,7 +172,7 @@ def test_cli_prints_table_and_writes(runs, tmp_path, capsys):
     ("line", "message"),
     [
         ("q1 Q0 12 1 3.5", "expected 6 columns"),
-        ("q1 Q0 12 1 high Faiss", "score a number"),
+        ("q1 Q0 12 1 high Faiss", "expected a finite score"),
         ("q1 Q0 no-such-passage 1 3.5 Faiss", "'no-such-passage' .* not in the corpus"),
         ("q1 Q0 1 2 3.0 Faiss", "docid '1' appears twice"),
     ],

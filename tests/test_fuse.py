@@ -281,7 +281,10 @@ def bad_cases(dev_runs: dict[str, Path], train: dict[str, Path], tmp: Path) -> l
         (["--runs", a], "two or more runs, got 1"),
         (["--runs", a, f"good={dev_runs['noisy']}"], "'good' is given twice"),
         (["--runs", a, "b=/no/such.trec"], "run file not found: /no/such.trec"),
-        (["--runs", a, f"bad={malformed}"], f"{malformed}:2: rank must be an integer"),
+        (
+            ["--runs", a, f"bad={malformed}"],
+            f"{malformed}:2: expected a finite score (a decimal number), got 'high'",
+        ),
         (
             ["--runs", a, f"x={other}"],
             f"{other}: question 'ar-train-001' is not a question of xqg-demo/dev; "

@@ -167,7 +167,7 @@ def _run_specs(specs: list[str] | None, flag: str) -> dict[str, Path] | None:
 
 
 def _params(value: str | dict[str, Any] | None) -> dict[str, Any] | None:
-    from xqg_pyserini.data.lines import parse_json_object
+    from xqg_pyserini.data.json_lines import parse_json_object
 
     if value is None or isinstance(value, dict):  # a --config file gives an object
         return value

@@ -2,7 +2,11 @@
 
 One JSON object per line, either ``{"docid" | "id", "title", "text"}`` (the
 xQG / Tevatron style; title optional) or Pyserini's ``{"id", "contents"}``.
-Files ending in ``.gz`` are decompressed on the fly. Every malformed line raises
+The id is a string or a JSON integer (read as its digits) and must be an id
+(:func:`~xqg_pyserini.data.fields.id_problem`: non-empty, no whitespace); the
+title is a string, absent or null (read as ""); the text a string (maybe
+empty). Lines come through :mod:`.json_lines` (strict JSON), files ending in
+``.gz`` are decompressed on the fly, and every malformed line raises
 :class:`CorpusFormatError` naming the file and line.
 """
 
@@ -10,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from xqg_pyserini.data.lines import json_objects
+from xqg_pyserini.data.fields import json_id, json_string
+from xqg_pyserini.data.json_lines import json_objects
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = ["Passage", "count_lines", "read_jsonl_corpus"]
@@ -26,21 +31,20 @@ class Passage(NamedTuple):
     text: str
 
 
-def _parse_line(record: object, where: str) -> Passage:
-    if not isinstance(record, dict):
-        raise CorpusFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    doc_id = record.get("docid", record.get("id"))
-    if not isinstance(doc_id, (str, int)) or str(doc_id) == "":
+def _parse_line(record: dict[str, Any], where: str) -> Passage:
+    field = "docid" if "docid" in record else "id"
+    if field not in record:
         raise CorpusFormatError(f"{where}: missing field 'docid' (or 'id')")
+    doc_id = json_id(record[field], where, field)
     if "text" in record:
-        text, title = record["text"], record.get("title") or ""
+        text = json_string(record["text"], where, "text")
+        title = record.get("title")
+        title = "" if title is None else json_string(title, where, "title")
     elif "contents" in record:
-        text, title = record["contents"], ""
+        text, title = json_string(record["contents"], where, "contents"), ""
     else:
         raise CorpusFormatError(f"{where}: missing field 'text' (or Pyserini's 'contents')")
-    if not isinstance(text, str) or not isinstance(title, str):
-        raise CorpusFormatError(f"{where}: fields 'title' and 'text' must be strings")
-    return Passage(str(doc_id), title, text)
+    return Passage(doc_id, title, text)
 
 
 def count_lines(path: str | Path) -> int | None:
@@ -65,7 +69,8 @@ def read_jsonl_corpus(path: str | Path) -> Iterator[Passage]:
     FileNotFoundError
         If ``path`` does not exist.
     CorpusFormatError
-        On a line that is not JSON or lacks an id or text (file and line named).
+        On a line that is not strict JSON, lacks an id or text, or has one of
+        the wrong type (file and line named).
     """
     path = Path(path)
     if not path.is_file():

@@ -28,6 +28,7 @@ from xqg_pyserini.data.collection import (
     export_collection,
     generated_queries_field,
 )
+from xqg_pyserini.data.fields import id_problem
 from xqg_pyserini.errors import DatasetError, OutputExistsError
 from xqg_pyserini.irds.load import load_dataset
 
@@ -44,12 +45,13 @@ __all__ = [
 ]
 
 _LANGUAGE_CODE = re.compile(r"[A-Za-z0-9_-]+")
-# Tabs and every character str.splitlines() breaks on; readers of TSV split on some.
-_TSV_BREAKERS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Tabs and every character str.splitlines() breaks on (readers of TSV split on
+# some), and NUL, which no text reader of ours accepts (data/lines.py).
+_TSV_BREAKERS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\x00]")
 
 
 def tsv_safe(text: str) -> str:
-    """``text`` with tabs and line breaks replaced by spaces, fit for one TSV field."""
+    """``text`` with tabs, line breaks and NUL replaced by spaces, fit for one TSV field."""
     return _TSV_BREAKERS.sub(" ", text)
 
 
@@ -68,7 +70,8 @@ def dataset_queries(dataset: Any, dataset_id: str, need: Iterable[str] = ()) -> 
     ------
     DatasetError
         If the dataset has no questions, lacks a field of ``need``, or an id repeats
-        or holds a tab or line break.
+        or is not an id (:func:`~xqg_pyserini.data.fields.id_problem`: empty,
+        or holding whitespace, a control character or a byte-order mark).
     """
     if not dataset.has_queries():
         raise DatasetError(f"dataset {dataset_id!r} provides no questions (queries)")
@@ -83,8 +86,11 @@ def dataset_queries(dataset: Any, dataset_id: str, need: Iterable[str] = ()) -> 
     for query in dataset.queries_iter():
         if query.query_id in seen:
             raise DatasetError(f"dataset {dataset_id!r}: question id {query.query_id!r} repeats")
-        if _TSV_BREAKERS.search(str(query.query_id)) or not str(query.query_id):
-            raise DatasetError(f"dataset {dataset_id!r}: unusable question id {query.query_id!r}")
+        problem = id_problem(str(query.query_id))
+        if problem is not None:
+            raise DatasetError(
+                f"dataset {dataset_id!r}: unusable question id {query.query_id!r} ({problem})"
+            )
         seen.add(query.query_id)
         queries.append(query)
     if not queries:
@@ -115,7 +121,9 @@ def export_topics(dataset: str | Any, output: Path, *, overwrite: bool = False) 
     Raises
     ------
     DatasetError
-        If the dataset has no questions, or a question id repeats or holds a tab.
+        If the dataset has no questions, a question id repeats or is not an id,
+        or a question is blank (what :func:`~xqg_pyserini.data.topics.read_topics_tsv`
+        would refuse).
     OutputExistsError
         If one of the files exists and ``overwrite`` is false.
     """
@@ -124,6 +132,8 @@ def export_topics(dataset: str | Any, output: Path, *, overwrite: bool = False) 
     default_lang = dataset.queries_lang()
     by_file: dict[str, list[Any]] = {"topics.all.tsv": queries}
     for query in queries:
+        if not tsv_safe(query.text).strip():
+            raise DatasetError(f"dataset {dataset_id!r}: question {query.query_id!r} is blank")
         lang = getattr(query, "language", None) or default_lang
         if lang is None:
             continue

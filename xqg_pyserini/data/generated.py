@@ -9,9 +9,12 @@ passage per line::
 :func:`read_generated_queries` streams such shards (files, directories or glob
 patterns; sorted order) as :class:`GeneratedQueries` records and rejects
 malformed lines and duplicate docids with a :class:`CorpusFormatError` naming the
-file and line. :class:`GeneratedQueriesWriter` writes the same format one
-complete line at a time, so a generator that is killed can resume where it
-stopped (see :func:`completed_doc_ids`). Coverage statistics live in
+file and line. Lines come through :mod:`.lines` and :mod:`.json_lines` like every
+other reader's; the docid is a string id, each key of ``generated_queries`` a
+language code and each question non-blank (:mod:`.fields`).
+:class:`GeneratedQueriesWriter` writes the same format one complete line at a
+time, so a generator that is killed can resume where it stopped (see
+:func:`completed_doc_ids`). Coverage statistics live in
 :mod:`xqg_pyserini.data.coverage`.
 """
 
@@ -25,7 +28,15 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from xqg_pyserini.data.coverage import CoverageSummary, summarize_coverage
-from xqg_pyserini.data.lines import decode_line, numbered_lines, parse_json_object
+from xqg_pyserini.data.fields import (
+    id_problem,
+    is_language_code,
+    json_id,
+    json_language,
+    json_string,
+)
+from xqg_pyserini.data.json_lines import parse_json_object
+from xqg_pyserini.data.lines import decode_line, numbered_lines, read_lines, shown
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = [
@@ -126,44 +137,59 @@ def _check_queries(value: object, where: str) -> dict[str, tuple[str, ...]]:
         )
     queries: dict[str, tuple[str, ...]] = {}
     for lang, questions in value.items():
-        if not lang:
-            raise CorpusFormatError(f"{where}: empty language code in 'generated_queries'")
-        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-            raise CorpusFormatError(
-                f"{where}: generated_queries[{lang!r}] must be a list of strings"
-            )
+        if not is_language_code(lang):
+            json_language(lang, where, "a key of 'generated_queries'")
+        try:  # str.strip at C speed: TypeError on a non-string, "" on a blank question
+            nonblank = isinstance(questions, list) and all(map(str.strip, questions))
+        except TypeError:
+            nonblank = False
+        if not nonblank:
+            _question_error(lang, questions, where)
         queries[lang] = tuple(questions)
     return queries
 
 
-def parse_generated_line(line: bytes, where: str, complete: bool = True) -> GeneratedQueries:
+def _question_error(lang: str, questions: object, where: str) -> None:
+    """Raise the error for a value of ``generated_queries`` that is not all non-blank strings."""
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        raise CorpusFormatError(f"{where}: generated_queries[{lang!r}] must be a list of strings")
+    index = next(i for i, q in enumerate(questions) if not q.strip())
+    raise CorpusFormatError(
+        f"{where}: generated_queries[{lang!r}][{index}] must be a non-blank question, "
+        f"got {shown(questions[index])}"
+    )
+
+
+def parse_generated_line(line: str | bytes, where: str, complete: bool = True) -> GeneratedQueries:
     """Parse one JSONL line into a record; ``where`` (``file:line``) names it in errors.
+
+    ``line`` is the text of a :class:`~xqg_pyserini.data.lines.Line` (or raw
+    bytes, decoded here). ``complete=False`` (a last line without its newline)
+    adds a hint about a killed writer to a JSON error.
 
     Raises
     ------
     CorpusFormatError
-        On invalid UTF-8 or JSON, a non-object, or a missing or ill-typed field.
+        On invalid UTF-8 or JSON, a non-object, a missing or ill-typed field,
+        a docid that is not an id, a key of ``generated_queries`` that is not
+        a language code, or a blank question.
     """
+    if isinstance(line, bytes):
+        line = decode_line(line, where)
     hint = "" if complete else "; the last line is incomplete (a killed writer?)"
-    record = parse_json_object(decode_line(line, where), where, hint)
-    for field, kind in (("docid", "a string"), ("text", "a string"), ("generated_queries", "")):
+    record = parse_json_object(line, where, hint)
+    for field in ("docid", "text", "generated_queries"):
         if field not in record:
             raise CorpusFormatError(f"{where}: missing field {field!r}")
-        if kind and not isinstance(record[field], str):
-            got = type(record[field]).__name__
-            raise CorpusFormatError(f"{where}: field {field!r} must be {kind}, got {got}")
-    if not record["docid"]:
-        raise CorpusFormatError(f"{where}: field 'docid' is empty")
+    doc_id = json_id(record["docid"], where, "docid", integers=False)
+    text = json_string(record["text"], where, "text")
     queries = _check_queries(record["generated_queries"], where)
-    return GeneratedQueries(record["docid"], record["text"], queries)
+    return GeneratedQueries(doc_id, text, queries)
 
 
 def _iter_records(path: Path) -> Iterator[tuple[int, bool, GeneratedQueries]]:
-    for number, line in numbered_lines(path):
-        if not line.strip():
-            continue
-        complete = line.endswith(b"\n")
-        yield number, complete, parse_generated_line(line, f"{path}:{number}", complete)
+    for line in read_lines(path):
+        yield line.number, line.complete, parse_generated_line(line.text, line.where, line.complete)
 
 
 def _first_place(shards: Sequence[Path], doc_id: str) -> str:
@@ -190,7 +216,7 @@ def count_questions(
             try:
                 queries = json.loads(line)["generated_queries"]
                 counts = [len(qs) for lang, qs in queries.items() if lang in wanted]
-            except (ValueError, KeyError, TypeError, AttributeError):
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 continue
             total += sum(counts if per_language is None else (min(n, per_language) for n in counts))
     return total
@@ -244,9 +270,8 @@ def completed_doc_ids(paths: PathArg) -> set[str]:
     """
     done: set[str] = set()
     for path in resolve_shards(paths, missing_ok=True):
-        for number, line in numbered_lines(path):
-            if line.strip() and line.endswith(b"\n"):
-                done.add(parse_generated_line(line, f"{path}:{number}").doc_id)
+        for line in read_lines(path, complete_only=True):
+            done.add(parse_generated_line(line.text, line.where).doc_id)
     return done
 
 
@@ -254,9 +279,12 @@ def completed_doc_ids(paths: PathArg) -> set[str]:
 
 
 def _encode_record(record: GeneratedQueries) -> bytes:
+    """One line of the file; the record is checked against what the reader accepts."""
     doc_id, text, queries = record
     if not isinstance(doc_id, str) or not doc_id:
         raise TypeError(f"doc_id must be a non-empty string, got {doc_id!r}")
+    if id_problem(doc_id) is not None:
+        raise ValueError(f"doc_id {doc_id!r} {id_problem(doc_id)}")
     if not isinstance(text, str):
         raise TypeError(f"text of {doc_id!r} must be a string, got {type(text).__name__}")
     if not isinstance(queries, Mapping):
@@ -265,11 +293,20 @@ def _encode_record(record: GeneratedQueries) -> bytes:
     for lang, questions in queries.items():
         if not isinstance(lang, str) or not lang or isinstance(questions, str):
             raise TypeError(f"queries of {doc_id!r}: bad entry {lang!r}: {questions!r}")
+        if not is_language_code(lang):
+            raise ValueError(f"queries of {doc_id!r}: {lang!r} is not a language code")
         out[lang] = list(questions)
         if not all(isinstance(q, str) for q in out[lang]):
             raise TypeError(f"queries of {doc_id!r}: {lang!r} holds a non-string question")
+        if any(not q or q.isspace() for q in out[lang]):
+            raise ValueError(f"queries of {doc_id!r}: {lang!r} holds a blank question")
     line = {"docid": doc_id, "text": text, "generated_queries": out}
-    return (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        return (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"record {doc_id!r} holds an unpaired surrogate, which UTF-8 cannot encode"
+        ) from None
 
 
 def _truncate_partial_line(path: Path) -> int:
@@ -346,6 +383,10 @@ class GeneratedQueriesWriter:
         ------
         TypeError
             If a field has the wrong type (nothing is written then).
+        ValueError
+            If the docid is not an id, a language not a language code, a
+            question blank, or a string holds an unpaired surrogate: what the
+            reader would refuse (nothing is written then).
         """
         if self._handle is None:
             raise ValueError(f"{self.path}: writer is not open (use it in a with block)")

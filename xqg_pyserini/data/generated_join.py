@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from xqg_pyserini.data.generated import GeneratedQueries, parse_generated_line
-from xqg_pyserini.data.lines import numbered_lines
+from xqg_pyserini.data.lines import read_lines
 from xqg_pyserini.errors import CorpusFormatError
 
 __all__ = ["GeneratedJoin", "UnmatchedQuestionsError"]
@@ -47,10 +47,8 @@ class _Placed(NamedTuple):
 
 def _placed_records(shards: Sequence[Path]) -> Iterator[_Placed]:
     for path in shards:
-        for number, line in numbered_lines(path):
-            if line.strip():
-                where = f"{path}:{number}"
-                yield _Placed(where, parse_generated_line(line, where, line.endswith(b"\n")))
+        for line in read_lines(path):
+            yield _Placed(line.where, parse_generated_line(line.text, line.where, line.complete))
 
 
 class _SpillIndex:

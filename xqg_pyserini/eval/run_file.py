@@ -1,6 +1,14 @@
 """Reader for TREC run files as Pyserini writes them, into hits or a ranx ``Run``.
 
-``qid Q0 docid rank score tag`` per line, whitespace separated.
+``qid Q0 docid rank score tag`` per line, whitespace separated: the second
+column is exactly ``Q0`` (as Pyserini, Anserini, ranx and trec_eval's own
+documentation write it), qid and docid are ids
+(:func:`~xqg_pyserini.data.fields.id_problem`), the rank is a positive integer
+and the score a finite number, both in ASCII (see :mod:`xqg_pyserini.data.fields`);
+the tag is not checked. Lines come from
+:func:`~xqg_pyserini.data.lines.read_lines` (UTF-8, ``.gz`` too, a leading
+byte-order mark dropped, CRLF accepted, blank lines skipped).
+
 :func:`read_trec_run` keeps every hit in the file's order (Pyserini writes by
 rank); :func:`read_run`, the evaluation's reader, gives a ranx ``Run`` in the
 file's rank order (see :mod:`~xqg_pyserini.eval.rankings` for why its scores
@@ -14,6 +22,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from xqg_pyserini.data.fields import column_id, parse_rank, parse_score
+from xqg_pyserini.data.lines import read_lines, shown
 from xqg_pyserini.errors import XqgError
 from xqg_pyserini.eval.rankings import ranked_run
 
@@ -39,11 +49,14 @@ def _parse(line: str, where: str) -> tuple[str, Hit]:
         raise RunFormatError(
             f"{where}: expected 6 columns 'qid Q0 docid rank score tag', got {len(fields)}"
         )
-    qid, _, doc_id, rank, score, _ = fields
-    try:
-        return qid, Hit(doc_id, int(rank), float(score))
-    except ValueError:
-        raise RunFormatError(f"{where}: rank must be an integer and score a number") from None
+    qid, q0, doc_id, rank, score, _ = fields
+    column_id(qid, where, "qid", RunFormatError)
+    if q0 != "Q0":
+        raise RunFormatError(f"{where}: expected 'Q0' in column 2, got {shown(q0)}")
+    column_id(doc_id, where, "docid", RunFormatError)
+    return qid, Hit(
+        doc_id, parse_rank(rank, where, RunFormatError), parse_score(score, where, RunFormatError)
+    )
 
 
 def read_trec_run(
@@ -56,27 +69,25 @@ def read_trec_run(
 
     Raises
     ------
+    FileNotFoundError
+        If ``path`` does not exist.
     RunFormatError
         On a malformed line, a docid repeated within one query or a docid not in
         ``known_docids`` (file and line named).
     """
-    path = Path(path)
     run: dict[str, list[Hit]] = {}
     seen: set[tuple[str, str]] = set()
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            qid, hit = _parse(line, where)
-            if known_docids is not None and hit.doc_id not in known_docids:
-                raise RunFormatError(
-                    f"{where}: docid {hit.doc_id!r} (question {qid!r}) is not in the corpus"
-                )
-            if (qid, hit.doc_id) in seen:
-                raise RunFormatError(f"{where}: docid {hit.doc_id!r} appears twice for {qid!r}")
-            seen.add((qid, hit.doc_id))
-            run.setdefault(qid, []).append(hit)
+    for line in read_lines(path, error=RunFormatError):
+        where = line.where
+        qid, hit = _parse(line.text, where)
+        if known_docids is not None and hit.doc_id not in known_docids:
+            raise RunFormatError(
+                f"{where}: docid {hit.doc_id!r} (question {qid!r}) is not in the corpus"
+            )
+        if (qid, hit.doc_id) in seen:
+            raise RunFormatError(f"{where}: docid {hit.doc_id!r} appears twice for {qid!r}")
+        seen.add((qid, hit.doc_id))
+        run.setdefault(qid, []).append(hit)
     return run
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.data.lines import json_objects
+from xqg_pyserini.data.json_lines import json_objects
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.languages import LANGUAGE_NAMES
 from xqg_pyserini.training.data.files import FirstSeen, PathArg, resolve_jsonl_files, write_jsonl

@@ -29,7 +29,7 @@ from xqg_pyserini.data.generated import (
     read_generated_queries,
     resolve_shards,
 )
-from xqg_pyserini.data.lines import numbered_lines
+from xqg_pyserini.data.lines import read_lines
 from xqg_pyserini.encoders.augment import AugmentSettings, AugmentSummary, select_questions
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.languages import XOR_LANGUAGES
@@ -85,14 +85,12 @@ def _positions(
 def _missing_docid(shards: list[Path], found: dict[str, int], corpus: str) -> CorpusFormatError:
     """The error for the first generated record (in file order) whose docid is not in the corpus."""
     for path in shards:
-        for number, line in numbered_lines(path):
-            if line.strip():
-                where = f"{path}:{number}"
-                record = parse_generated_line(line, where)
-                if record.doc_id not in found:
-                    return CorpusFormatError(
-                        f"{where}: docid {record.doc_id!r} is not in the corpus {corpus}"
-                    )
+        for line in read_lines(path):
+            record = parse_generated_line(line.text, line.where)
+            if record.doc_id not in found:
+                return CorpusFormatError(
+                    f"{line.where}: docid {record.doc_id!r} is not in the corpus {corpus}"
+                )
     raise AssertionError("a docid was missing, so a record names it")  # pragma: no cover
 
 
