@@ -1,12 +1,15 @@
-"""Section 1, in-process: float32, bfloat16 and int8 encoders side by side on demo passages.
+"""Section 1, in-process: float32, bfloat16 (weights and autocast), int8 encoders side by side.
 
 The same passages, in the builder's length-sorted batches, go through one
 encoder per precision in interleaved rounds (float32, bfloat16, int8, float32,
 ...); the median rate of each is reported with its agreement with float32
 (cosine of each passage's vector, mean and minimum). bfloat16 is
 :class:`~xqg_pyserini.encoders.transformer.TransformerEncoder` with
-``dtype="bfloat16"`` (autocast on the CPU), what ``--dtype auto`` runs on a CPU
-with bfloat16 instructions. int8 is PyTorch's dynamic quantisation of every
+``dtype="bfloat16"`` (weights cast to bfloat16), what ``--dtype auto`` runs on a CPU
+with bfloat16 instructions; ``autocast`` is the float32 encoder under
+``torch.autocast("cpu", dtype=torch.bfloat16)`` (float32 weights cast on every
+call, lengths padded to the longest), the alternative it was chosen over. int8 is
+PyTorch's dynamic quantisation of every
 linear layer of the float32 model (``torch.ao.quantization.quantize_dynamic``,
 weights int8 per tensor, activations quantised per batch), measured to decide
 whether the builder should offer it.
@@ -40,6 +43,19 @@ def _int8(encoder: Any) -> Any:
     return encoder
 
 
+class _Autocast:
+    """A float32 encoder whose calls run under CPU bfloat16 autocast."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    def encode_passages(self, texts: list[str], titles: list[str]) -> np.ndarray:
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self.encoder.encode_passages(texts, titles)
+
+
 def _encode(encoder: Any, batches: list[list[dict[str, str]]]) -> tuple[np.ndarray, float]:
     start = time.perf_counter()
     vectors = [
@@ -66,6 +82,7 @@ def measure_precisions(
     encoders = {
         "float32": TransformerEncoder(settings, dtype="float32"),
         "bfloat16": TransformerEncoder(settings, dtype="bfloat16"),
+        "autocast": _Autocast(TransformerEncoder(settings, dtype="float32")),
         "int8": _int8(TransformerEncoder(settings, dtype="float32")),
     }
     for encoder in encoders.values():  # warm-up: first-call allocations and kernel choice
@@ -87,7 +104,7 @@ def measure_precisions(
         )
     ]
     raw: dict[str, Any] = {"passages": size, "seconds": seconds}
-    for name in ("bfloat16", "int8"):
+    for name in ("bfloat16", "autocast", "int8"):
         cos = _cosines(vectors[name], vectors["float32"])
         speed = rates[name] / rates["float32"]
         raw[name] = {"cos_mean": float(cos.mean()), "cos_min": float(cos.min())}

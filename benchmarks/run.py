@@ -6,6 +6,8 @@ and are not the documented ones. The full run uses the
 real multilingual-e5-small for the build and augmentation comparisons
 (24 minutes on a shared 2-core machine).
 Speed is never asserted: the targets are reported as met or missed.
+``--sections 1 3`` reruns some sections only (1 and 2 come from the same
+builds; 4 searches section 3's indexes; 7 projects from all of 1-6; 8 needs 7).
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ from benchmarks.common import PYTHON, Figure, machine_facts, run_child
 __all__ = ["MODES", "Mode", "main"]
 
 DEFAULT_OUTPUT = Path("benchmarks/results")
+SECTIONS = ("1", "2", "3", "4", "5", "6", "7", "8")
+NEEDS = {"4": {"3"}, "7": {"1", "2", "3", "4", "5", "6"}, "8": {"7"}}
+"""Sections that need another's figures or files in the same run."""
+
+
+def check_sections(sections: list[str]) -> set[str]:
+    """The sections to run; an error naming what a section needs that was left out."""
+    chosen = set(sections)
+    for section in sorted(chosen):
+        missing = NEEDS.get(section, set()) - chosen
+        if missing:
+            raise SystemExit(
+                f"python -m benchmarks.run: error: --sections {section} needs section(s) "
+                f"{' '.join(sorted(missing))} in the same run"
+            )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -169,7 +187,9 @@ def _search(work: Path, mode: Mode, demo: Any, log: Path) -> tuple[list[Figure],
     return figures, r
 
 
-def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
+def run(
+    mode_name: str, output: Path, work: Path, sections: set[str] | None = None
+) -> dict[str, Any]:
     from benchmarks import (
         builds,
         evaluation,
@@ -198,54 +218,72 @@ def run(mode_name: str, output: Path, work: Path) -> dict[str, Any]:
     else:
         spec = models.tiny_bert(work / "tiny-bert-32", hidden=32, passage_max_length=64)
     tiny = models.tiny_bert(work / "tiny-bert-32", hidden=32, passage_max_length=64)
-    step(f"1-2 builds with {spec.name}")
+    chosen = set(SECTIONS) if sections is None else sections
     plan = builds.BuildPlan(mode.plain_sizes, mode.augmented_sizes, mode.build_repetitions)
-    found, raw["builds"] = builds.measure_builds(work, spec, demo, plan, log)
-    figures += found
-    step("1 precisions in-process")
-    found, raw["precision"] = precision.measure_precisions(
-        spec, demo, mode.precision_passages, mode.precision_repetitions
-    )
-    figures += found
-    step("2 breakdown")
-    found, raw["breakdown"] = builds.breakdown(
-        work, spec, demo, mode.augmented_sizes[1], plan.batch_size
-    )
-    figures += found
-    step(f"3 memory with {tiny.name}: {mode.memory_sizes}")
-    found, raw["memory"] = memory.measure_memory(work, tiny, mode.memory_sizes, 64, log)
-    figures += found
-    step("4 search")
-    found, raw["search"] = _search(work, mode, demo, log)
-    figures += found
-    step("5 evaluation")
-    found, raw["evaluation"] = evaluation.measure_evaluation(demo, 2000, 100, mode.eval_repetitions)
-    figures += found
-    step("6 generation")
-    mt5 = models.mt5_small_shape(work / "mt5-small-shape")
-    found, raw["generation"] = generation.measure_generation(
-        mt5, demo, mode.gen_passages, mode.gen_languages, mode.gen_max_length, mode.gen_repetitions
-    )
-    figures += found
-    step("7 projection")
-    values = {f.key: f.value for f in figures}
-    per_record = (
-        demo.generated_bytes / len(demo.questions),
-        demo.generated_gz_bytes / len(demo.questions),
-    )
-    found, raw["projection"] = projection.project(values, per_record)
-    figures += found
-    step(f"8 training with {spec.name}")
-    speedup = {f.key: f.value for f in found}["proj.gpu_speedup"]
-    found, raw["training"] = training.measure_training(
-        spec.model_dir, spec.name, demo, mode.train_batch, mode.train_steps, speedup
-    )
-    figures += found
+    if chosen & {"1", "2"}:
+        step(f"1-2 builds with {spec.name}")
+        found, raw["builds"] = builds.measure_builds(work, spec, demo, plan, log)
+        figures += found
+    if "1" in chosen:
+        step("1 precisions in-process")
+        found, raw["precision"] = precision.measure_precisions(
+            spec, demo, mode.precision_passages, mode.precision_repetitions
+        )
+        figures += found
+    if "2" in chosen:
+        step("2 breakdown")
+        found, raw["breakdown"] = builds.breakdown(
+            work, spec, demo, mode.augmented_sizes[1], plan.batch_size
+        )
+        figures += found
+    if "3" in chosen:
+        step(f"3 memory with {tiny.name}: {mode.memory_sizes}")
+        found, raw["memory"] = memory.measure_memory(work, tiny, mode.memory_sizes, 64, log)
+        figures += found
+    if "4" in chosen:
+        step("4 search")
+        found, raw["search"] = _search(work, mode, demo, log)
+        figures += found
+    if "5" in chosen:
+        step("5 evaluation")
+        found, raw["evaluation"] = evaluation.measure_evaluation(
+            demo, 2000, 100, mode.eval_repetitions
+        )
+        figures += found
+    if "6" in chosen:
+        step("6 generation")
+        mt5 = models.mt5_small_shape(work / "mt5-small-shape")
+        found, raw["generation"] = generation.measure_generation(
+            mt5,
+            demo,
+            mode.gen_passages,
+            mode.gen_languages,
+            mode.gen_max_length,
+            mode.gen_repetitions,
+        )
+        figures += found
+    if "7" in chosen:
+        step("7 projection")
+        values = {f.key: f.value for f in figures}
+        per_record = (
+            demo.generated_bytes / len(demo.questions),
+            demo.generated_gz_bytes / len(demo.questions),
+        )
+        found, raw["projection"] = projection.project(values, per_record)
+        figures += found
+    if "8" in chosen:
+        step(f"8 training with {spec.name}")
+        speedup = {f.key: f.value for f in found}["proj.gpu_speedup"]
+        found, raw["training"] = training.measure_training(
+            spec.model_dir, spec.name, demo, mode.train_batch, mode.train_steps, speedup
+        )
+        figures += found
     step("done")
     return {
         "mode": mode_name,
         "encoder": spec.name,
         "memory_encoder": tiny.name,
+        "sections": sorted(chosen),
         "seconds": time.time() - started,
         "machine": machine_facts(),
         "command": shlex.join([PYTHON, "-m", "benchmarks.run", *sys.argv[1:]]),
@@ -267,17 +305,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--work-dir", type=Path, default=None, help="scratch directory (a temporary one)"
     )
+    p.add_argument(
+        "--sections",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        metavar="N",
+        help="sections to run, of 1-8 (default: all); 1 and 2 share their builds, 4 needs 3, "
+        "7 needs 1-6, 8 needs 7",
+    )
     args = p.parse_args(argv)
+    sections = check_sections(args.sections)
     args.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xqg-bench-") as tmp:
         work = args.work_dir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        result = run("quick" if args.quick else "full", args.output, work)
+        result = run("quick" if args.quick else "full", args.output, work, sections)
     figures = [Figure(**f) for f in result["figures"]]
     (args.output / "results.json").write_text(json.dumps(result, indent=2, default=str))
     from benchmarks.projection import projection_markdown
 
-    tables = _markdown(figures) + "\n\n" + projection_markdown(result["raw"]["projection"])
+    tables = _markdown(figures)
+    if "projection" in result["raw"]:
+        tables += "\n\n" + projection_markdown(result["raw"]["projection"])
     (args.output / "results.md").write_text(tables + "\n")
     print(_table(figures))
     bad = [f.key for f in figures if not math.isfinite(f.value)]

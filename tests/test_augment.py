@@ -461,6 +461,27 @@ def test_variants_come_from_one_encoding() -> None:
         PassageAugmenter(encoder, [variants[0], STUB_CASES["ja-only"][0]], 100)
 
 
+def test_a_repeated_question_is_encoded_once_and_counted_each_time() -> None:
+    """Sampling repeats questions: one encoding, added to every passage and rank that has it."""
+    queries = [
+        {"ja": ("ja1", "ja1"), "ko": ("ja1",)},  # the same text twice in one language, once in ko
+        {"ja": ("ja1", "ja2")},
+    ]
+    passages = np.zeros((2, 2), dtype=np.float32)
+    encoder = StubEncoder(STUB_VECTORS)
+    encoded: list[int] = []
+    augmenter = PassageAugmenter(encoder, AugmentSettings(alpha=0.0, method="mean"), 100)
+    augmenter.on_encoded = encoded.append
+    variants = [AugmentSettings(alpha=0.5), AugmentSettings(alpha=0.5, queries_per_language=1)]
+    capped = PassageAugmenter(StubEncoder(STUB_VECTORS), variants, 100)
+    summed, first_only = capped.augment_variants(passages, queries)
+    np.testing.assert_allclose(summed, [[3, 0], [1, 2]])  # 0.5 x (3 x [2, 0]); 0.5 x [2, 4]
+    np.testing.assert_allclose(first_only, [[2, 0], [1, 0]])  # ja1 (ja), ja1 (ko); ja1
+    augmenter.augment(passages, queries)
+    assert sorted(q for batch in encoder.batches for q in batch) == ["ja1", "ja2"]
+    assert sum(encoded) == 5  # progress counts every occurrence
+
+
 def test_counting_alone_encodes_nothing() -> None:
     """What a resumed build does for the passages it already has."""
     encoder = StubEncoder(STUB_VECTORS)

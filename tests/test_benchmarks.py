@@ -113,10 +113,14 @@ def test_quick_mode_runs_and_every_figure_is_finite(tmp_path: Path) -> None:
     assert not bad, f"figures that are not finite: {bad}"
     assert result["machine"]["cpu_count"] >= 1
     by_key = {f["key"]: f for f in figures}
-    # section 1: fast mode against float32 and against pyserini.encode, int8 measured
+    # section 1: fast mode against float32 and against pyserini.encode; autocast, int8 measured
     for key in ("plain.fast_ratio", "plain.rate_ratio", "plain.f32_pyserini_ratio"):
         assert by_key[key]["target"] is not None and by_key[key]["met"] in (True, False)
-    for key in ("precision.bfloat16_cos_mean", "precision.int8_cos_min"):
+    for key in (
+        "precision.bfloat16_cos_mean",
+        "precision.autocast_cos_min",
+        "precision.int8_cos_min",
+    ):
         assert -1.0 <= by_key[key]["value"] <= 1.0 + 1e-6
     # section 3: peak RSS minus the index, largest over smallest corpus, at most 1.05
     growth = by_key["mem.growth"]
@@ -130,3 +134,14 @@ def test_run_child_is_not_floored_by_a_large_parent() -> None:
     small = run_child([sys.executable, "-c", "pass"])
     assert small.max_rss_bytes < 150 * 2**20
     del ballast
+
+
+def test_sections_name_what_they_need() -> None:
+    from benchmarks.run import check_sections, main
+
+    assert check_sections(["1", "3"]) == {"1", "3"}
+    assert check_sections(["3", "4"]) == {"3", "4"}
+    with pytest.raises(SystemExit, match="--sections 4 needs section\\(s\\) 3 in the same run"):
+        check_sections(["4"])
+    with pytest.raises(SystemExit, match="--sections 8 needs section\\(s\\) 7"):
+        main(["--sections", "8", "1"])

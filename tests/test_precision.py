@@ -83,13 +83,13 @@ def test_gpu_and_other_devices(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_dtype("auto", "cuda") == "float16"
     assert resolve_dtype("float16", "cuda:1") == "float16"
     assert resolve_dtype("auto", "mps") == "float32"
-    assert precision.weight_dtype("bfloat16", "cpu") == "float32"  # autocast on the CPU
-    assert precision.weight_dtype("float16", "cuda") == "float16"
 
 
 def test_default_build_runs_bf16_and_records_it(
     tiny_bert: Path, demo_corpus_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import torch
+
     from xqg_pyserini.encoders.pyserini_api import XqgQueryEncoder
 
     cpu_with(monkeypatch, "amx_bf16")
@@ -99,7 +99,7 @@ def test_default_build_runs_bf16_and_records_it(
     fast, docids = read_index(tmp_path / "auto")
     exact, same_docids = read_index(tmp_path / "f32")
     assert docids == same_docids and fast.dtype == np.float32
-    assert not np.array_equal(fast, exact)  # autocast really ran
+    assert not np.array_equal(fast, exact)  # bfloat16 really ran
     np.testing.assert_allclose(fast, exact, rtol=0.05, atol=0.05)
     meta, reference = read_metadata(tmp_path / "auto"), read_metadata(tmp_path / "f32")
     assert meta.precision == "bfloat16" and meta.build_key["dtype"] == "bfloat16"
@@ -107,6 +107,7 @@ def test_default_build_runs_bf16_and_records_it(
     assert "--dtype float32" not in " ".join(meta.command)
     query = XqgQueryEncoder.from_index(tmp_path / "auto")
     assert query.encoder.dtype == "bfloat16"  # queries run as the passages did
+    assert next(query.encoder.model.parameters()).dtype == torch.bfloat16
     # a re-run with the default finds it up to date; --dtype float32 is another build
     assert main([*base, "--output", str(tmp_path / "auto")]) == 0
 
@@ -164,3 +165,75 @@ def test_spec_file_precision(tmp_path: Path, tiny_bert: Path) -> None:
     spec.write_text(json.dumps({"encoder": str(tiny_bert), "dtype": "float64"}))
     with pytest.raises(EncoderSpecError, match="dtype must be one of auto, float32"):
         read_encoder_spec(spec)
+
+
+def test_reduced_precision_pads_to_a_multiple_of_16() -> None:
+    assert precision.pad_multiple("bfloat16") == 16 and precision.pad_multiple("float16") == 16
+    assert precision.pad_multiple("float32") is None  # the reference pads to the longest
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_padding_to_a_multiple_leaves_vectors_alone(tiny_xlmr: Path, side: str) -> None:
+    """Extra padding is masked out: mean and CLS vectors equal the unpadded ones (float32)."""
+    import torch
+
+    from xqg_pyserini.encoders.embedding import embed, tokenize
+    from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    encoder = TransformerEncoder(EncoderSettings(str(tiny_xlmr), "mean", True))
+    encoder.tokenizer.padding_side = side
+    texts = ["a short one", "a rather longer text of several more words than that"]
+    plain = tokenize(encoder.tokenizer, texts, 512)
+    padded = tokenize(encoder.tokenizer, texts, 512, 16)
+    length = plain["input_ids"].shape[1]
+    assert length % 16 and padded["input_ids"].shape[1] == (length // 16 + 1) * 16
+    extra = padded["attention_mask"].shape[1] - plain["attention_mask"].shape[1]
+    edge = slice(0, extra) if side == "left" else slice(-extra, None)
+    assert padded["attention_mask"][:, edge].sum() == 0
+    assert (padded["input_ids"][:, edge] == encoder.tokenizer.pad_token_id).all()
+    for pooling in ("mean", "cls"):
+        if pooling == "cls" and side == "left":
+            continue  # CLS pooling reads position 0: right padding only
+        settings = EncoderSettings(str(tiny_xlmr), pooling, True)
+        with torch.inference_mode():
+            want, got = (
+                embed(encoder.model, plain, settings),
+                embed(encoder.model, padded, settings),
+            )
+        np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-5, rtol=0)
+    capped = tokenize(encoder.tokenizer, texts, 6, 16)  # never past max_length
+    assert capped["input_ids"].shape[1] == 6
+
+
+def test_bf16_encoder_batches_are_padded_to_16(
+    tiny_bert: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    cpu_with(monkeypatch, "avx512_bf16")
+    shapes: dict[str, list[int]] = {}
+    for dtype in ("bfloat16", "float32"):
+        encoder = TransformerEncoder(EncoderSettings(str(tiny_bert), "mean", True), dtype=dtype)
+        encoder.model.register_forward_pre_hook(
+            lambda _, __, kwargs, d=dtype: shapes.setdefault(d, []).append(
+                kwargs["input_ids"].shape[1]
+            ),
+            with_kwargs=True,
+        )
+        encoder.encode_queries(["one", "two words", "and three words"])
+        encoder.encode_passages(["a passage text of some length"] * 2, ["A title", None])
+    assert all(length % 16 == 0 for length in shapes["bfloat16"])
+    assert any(length % 16 for length in shapes["float32"])
+    # question batches are filled by these padded lengths (a few fixed shapes)
+    assert all(n % 16 == 0 for n in encoder_lengths(tiny_bert, "bfloat16"))
+    assert any(n % 16 for n in encoder_lengths(tiny_bert, "float32"))
+
+
+def encoder_lengths(model: Path, dtype: str) -> list[int]:
+    from xqg_pyserini.encoders.settings import EncoderSettings
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    encoder = TransformerEncoder(EncoderSettings(str(model), "mean", True), dtype=dtype)
+    return encoder.query_lengths(["one", "two words", "and three words", "x " * 40])

@@ -234,8 +234,9 @@ def add_dtype_argument(p: argparse.ArgumentParser) -> None:
         choices=PRECISIONS,
         default="auto",
         help="precision the encoder runs in: auto picks the fastest the device has (bfloat16 "
-        "on a GPU that supports it, else float16; bfloat16 autocast on a CPU with avx512_bf16 "
-        "or amx_bf16, else float32 with a notice); float32 is the exact reference; float16 "
+        "on a GPU that supports it, else float16; bfloat16 on a CPU with avx512_bf16 "
+        "or amx_bf16, else float32 with a notice; padded lengths rounded up to a multiple of 16 "
+        "in bfloat16/float16); float32 is the exact reference; float16 "
         "needs a GPU. Recorded in metadata.json and used for the queries too (default: auto)",
     )
 

@@ -18,7 +18,14 @@ from xqg_pyserini.encoders.settings import EncoderSettings, join_prefix
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["embed", "passage_input", "passage_texts", "query_texts", "tokenize"]
+__all__ = [
+    "embed",
+    "padded_length",
+    "passage_input",
+    "passage_texts",
+    "query_texts",
+    "tokenize",
+]
 
 
 def passage_input(title: str | None, text: str) -> str:
@@ -42,11 +49,44 @@ def passage_texts(
     ]
 
 
-def tokenize(tokenizer: Any, texts: Sequence[str], max_length: int) -> Mapping[str, Any]:
-    """Tokenise a batch as the encoders do: cut at ``max_length``, padded to the longest."""
-    return tokenizer(
+def tokenize(
+    tokenizer: Any, texts: Sequence[str], max_length: int, pad_to_multiple_of: int | None = None
+) -> Mapping[str, Any]:
+    """Tokenise a batch as the encoders do: cut at ``max_length``, padded to the longest.
+
+    ``pad_to_multiple_of`` rounds the padded length up to a multiple (never past
+    ``max_length``); the attention mask keeps the extra padding out of the
+    pooled vectors. Fewer distinct shapes is what reduced-precision kernels
+    want (:func:`~xqg_pyserini.encoders.precision.pad_multiple`).
+    """
+    batch = tokenizer(
         list(texts), max_length=max_length, truncation=True, padding="longest", return_tensors="pt"
     )
+    length = batch["input_ids"].shape[1]
+    target = padded_length(length, pad_to_multiple_of, max_length)
+    if target > length:
+        _pad_to(tokenizer, batch, target)
+    return batch
+
+
+def padded_length(length: int, multiple: int | None, max_length: int) -> int:
+    """``length`` rounded up to a multiple of ``multiple``, but not past ``max_length``."""
+    if not multiple:
+        return length
+    return max(length, min(-(-length // multiple) * multiple, max_length))
+
+
+def _pad_to(tokenizer: Any, batch: Any, length: int) -> None:
+    """Pad every (batch, tokens) tensor of ``batch`` to ``length`` on the tokenizer's side."""
+    import torch
+
+    fill = {"input_ids": tokenizer.pad_token_id, "token_type_ids": tokenizer.pad_token_type_id}
+    for key, tensor in batch.items():
+        extra = torch.full(
+            (tensor.shape[0], length - tensor.shape[1]), fill.get(key, 0), dtype=tensor.dtype
+        )
+        parts = (extra, tensor) if tokenizer.padding_side == "left" else (tensor, extra)
+        batch[key] = torch.cat(parts, dim=1)
 
 
 def embed(model: Any, inputs: Mapping[str, Any], settings: EncoderSettings) -> torch.Tensor:

@@ -3,27 +3,27 @@
 * ``auto`` (the default): on a GPU, bfloat16 where the GPU supports it, else
   float16; on a CPU that reports ``avx512_bf16`` or ``amx_bf16``, bfloat16; on
   any other CPU float32, with a one-line notice saying why.
-* ``bfloat16`` on a CPU runs the model under ``torch.autocast`` (weights stay
-  float32; matrix products in bfloat16, on AMX or AVX-512 BF16 units; softmax
-  and layer norms in float32). On a GPU the weights are cast.
+* ``bfloat16`` casts the model's weights to bfloat16, on a CPU (matrix products
+  on AMX or AVX-512 BF16 units; PyTorch accumulates layer norms and softmax in
+  float32) as on a GPU. Padded lengths are rounded up to a multiple of 16
+  (:func:`pad_multiple`).
 * ``float16`` needs a GPU; asked for on a CPU it is refused in one line.
 * ``float32`` is the reference, one flag away.
 
 Vectors come back as float32 whatever the precision; an index records the
 precision it was built in (``build_key["dtype"]`` and ``precision`` in
 ``metadata.json``), and its query encoder runs in the same one. Measured on the
-2-core AVX-512 machines here: bfloat16 encodes about 2.5x faster than float32
-with cosine 0.99999 between the two (docs/benchmarks.md, section 1); dynamic
-int8 quantisation of the linear layers was slower than bfloat16 and further from
-float32, so it is measured but not offered.
+2-core AVX-512 machines here (docs/benchmarks.md, section 1): bfloat16 weights
+encode 2-3x faster than float32 with a cosine of 0.99998 between the two, and
+faster than ``torch.autocast`` (which keeps float32 weights and casts them on
+every call); dynamic int8 quantisation of the linear layers was slower than
+bfloat16 and further from float32, so it is measured but not offered.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from xqg_pyserini.errors import XqgError
@@ -33,9 +33,8 @@ __all__ = [
     "PRECISIONS",
     "PrecisionError",
     "cpu_bf16_features",
-    "precision_context",
+    "pad_multiple",
     "resolve_dtype",
-    "weight_dtype",
 ]
 
 DTYPES = ("float32", "float16", "bfloat16")
@@ -127,18 +126,16 @@ def resolve_dtype(requested: str, device: str = "cpu") -> str:
     return requested
 
 
-def weight_dtype(dtype: str, device: str) -> str:
-    """The dtype of the model's weights: the precision on a GPU, float32 on a CPU (autocast)."""
-    return "float32" if _device_type(device) == "cpu" else dtype
+PAD_MULTIPLE = 16
+"""Padded lengths are rounded up to a multiple of this in reduced precision."""
 
 
-@contextlib.contextmanager
-def precision_context(dtype: str, device: str) -> Iterator[None]:
-    """Where a forward pass runs: ``torch.autocast`` for bfloat16 on a CPU, else as it is."""
-    if dtype == "bfloat16" and _device_type(device) == "cpu":
-        import torch
+def pad_multiple(dtype: str) -> int | None:
+    """What padded lengths are rounded up to a multiple of: 16 in bfloat16/float16, else none.
 
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            yield
-    else:
-        yield
+    oneDNN (the CPU's bfloat16 kernels) compiles and caches kernels per input
+    shape, so every new padded length costs compile time and cache memory;
+    GPU tensor cores want multiples of 8 too. float32 stays padded to the
+    longest text, as the reference encoders pad.
+    """
+    return None if dtype == "float32" else PAD_MULTIPLE

@@ -14,6 +14,7 @@ import numpy as np
 
 from xqg_pyserini.encoders.embedding import (
     embed,
+    padded_length,
     passage_input,
     passage_texts,
     query_texts,
@@ -21,9 +22,8 @@ from xqg_pyserini.encoders.embedding import (
 )
 from xqg_pyserini.encoders.precision import (
     DTYPES,
-    precision_context,
+    pad_multiple,
     resolve_dtype,
-    weight_dtype,
 )
 from xqg_pyserini.encoders.settings import EncoderSettings, UnknownEncoderError
 
@@ -41,7 +41,7 @@ class TransformerEncoder:
     device
         A torch device string such as ``"cpu"`` or ``"cuda:0"``.
     dtype
-        ``float32`` (default), ``bfloat16`` (autocast on a CPU, cast weights on a
+        ``float32`` (default), ``bfloat16`` (weights cast, on a CPU as on a
         GPU), ``float16`` (GPU only) or ``auto``, the fastest the device has
         (:func:`~xqg_pyserini.encoders.precision.resolve_dtype`); :attr:`dtype`
         holds the precision chosen. Vectors are returned as float32 either way.
@@ -61,8 +61,8 @@ class TransformerEncoder:
         self.device = torch.device(device)
         self.dtype = resolve_dtype(dtype, str(device))
         self.tokenizer, self.model = _load(settings.model)
-        weights = getattr(torch, weight_dtype(self.dtype, self.device.type))
-        self.model.to(self.device, dtype=weights).eval()
+        self.model.to(self.device, dtype=getattr(torch, self.dtype)).eval()
+        self._pad_multiple = pad_multiple(self.dtype)
 
     @property
     def dimension(self) -> int:
@@ -75,7 +75,12 @@ class TransformerEncoder:
         )
 
     def query_lengths(self, queries: Sequence[str]) -> list[int]:
-        """Tokens of each query as :meth:`encode_queries` reads it (prefix, specials, cut)."""
+        """Tokens of each query as :meth:`encode_queries` reads it (prefix, specials, cut).
+
+        In reduced precision the lengths are rounded up as batches are padded
+        (:func:`~xqg_pyserini.encoders.precision.pad_multiple`), so batches
+        filled to a padded-token limit come out in a few fixed shapes.
+        """
         lengths: list[int] = []
         # slices: a fast tokenizer keeps a few KB of offsets and tokens per text until
         # its output is dropped, which for a chunk's 100k+ questions would be GBs
@@ -88,7 +93,8 @@ class TransformerEncoder:
                 return_attention_mask=False,
                 return_token_type_ids=False,
             )["input_ids"]
-            lengths += map(len, ids)
+            cut, multiple = self.settings.query_max_length, self._pad_multiple
+            lengths += (padded_length(len(i), multiple, cut) for i in ids)
         return lengths
 
     def encode_passages(
@@ -103,8 +109,9 @@ class TransformerEncoder:
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        batch = tokenize(self.tokenizer, texts, max_length).to(self.device)
-        with torch.inference_mode(), precision_context(self.dtype, self.device.type):
+        batch = tokenize(self.tokenizer, texts, max_length, self._pad_multiple)
+        batch = batch.to(self.device)
+        with torch.inference_mode():
             vectors = embed(self.model, batch, self.settings)
         return vectors.cpu().numpy().astype(np.float32, copy=False)
 
