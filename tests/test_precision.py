@@ -167,9 +167,16 @@ def test_spec_file_precision(tmp_path: Path, tiny_bert: Path) -> None:
         read_encoder_spec(spec)
 
 
-def test_reduced_precision_pads_to_a_multiple_of_16() -> None:
+def test_reduced_precision_pads_to_a_multiple_of_4_then_16() -> None:
+    from xqg_pyserini.encoders.embedding import padded_length
+
     assert precision.pad_multiple("bfloat16") == 16 and precision.pad_multiple("float16") == 16
     assert precision.pad_multiple("float32") is None  # the reference pads to the longest
+    got = [padded_length(n, 16, 512) for n in (1, 13, 16, 17, 63, 64, 65, 81, 500, 512)]
+    assert got == [4, 16, 16, 20, 64, 64, 80, 96, 512, 512]
+    assert padded_length(13, 16, 14) == 14 and padded_length(70, 16, 72) == 72  # the cut wins
+    assert padded_length(20, 16, 6) == 20  # never shorter than the batch already is
+    assert padded_length(13, None, 512) == 13
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
@@ -184,10 +191,12 @@ def test_padding_to_a_multiple_leaves_vectors_alone(tiny_xlmr: Path, side: str) 
     encoder = TransformerEncoder(EncoderSettings(str(tiny_xlmr), "mean", True))
     encoder.tokenizer.padding_side = side
     texts = ["a short one", "a rather longer text of several more words than that"]
+    while len(encoder.tokenizer(texts[1])["input_ids"]) % 8 == 0:
+        texts[1] += " x"  # a longest length that needs padding
     plain = tokenize(encoder.tokenizer, texts, 512)
-    padded = tokenize(encoder.tokenizer, texts, 512, 16)
+    padded = tokenize(encoder.tokenizer, texts, 512, 32)  # steps of 8 up to 128 tokens
     length = plain["input_ids"].shape[1]
-    assert length % 16 and padded["input_ids"].shape[1] == (length // 16 + 1) * 16
+    assert padded["input_ids"].shape[1] == (length // 8 + 1) * 8
     extra = padded["attention_mask"].shape[1] - plain["attention_mask"].shape[1]
     edge = slice(0, extra) if side == "left" else slice(-extra, None)
     assert padded["attention_mask"][:, edge].sum() == 0
@@ -206,9 +215,10 @@ def test_padding_to_a_multiple_leaves_vectors_alone(tiny_xlmr: Path, side: str) 
     assert capped["input_ids"].shape[1] == 6
 
 
-def test_bf16_encoder_batches_are_padded_to_16(
+def test_bf16_encoder_batches_are_padded(
     tiny_bert: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from xqg_pyserini.encoders.embedding import padded_length
     from xqg_pyserini.encoders.settings import EncoderSettings
     from xqg_pyserini.encoders.transformer import TransformerEncoder
 
@@ -224,11 +234,11 @@ def test_bf16_encoder_batches_are_padded_to_16(
         )
         encoder.encode_queries(["one", "two words", "and three words"])
         encoder.encode_passages(["a passage text of some length"] * 2, ["A title", None])
-    assert all(length % 16 == 0 for length in shapes["bfloat16"])
-    assert any(length % 16 for length in shapes["float32"])
+    assert all(length % 4 == 0 for length in shapes["bfloat16"])
+    assert any(length % 4 for length in shapes["float32"])
     # question batches are filled by these padded lengths (a few fixed shapes)
-    assert all(n % 16 == 0 for n in encoder_lengths(tiny_bert, "bfloat16"))
-    assert any(n % 16 for n in encoder_lengths(tiny_bert, "float32"))
+    lengths, exact = encoder_lengths(tiny_bert, "bfloat16"), encoder_lengths(tiny_bert, "float32")
+    assert lengths == [padded_length(n, 16, 512) for n in exact] and lengths != exact
 
 
 def encoder_lengths(model: Path, dtype: str) -> list[int]:

@@ -235,9 +235,10 @@ def add_dtype_argument(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="precision the encoder runs in: auto picks the fastest the device has (bfloat16 "
         "on a GPU that supports it, else float16; bfloat16 on a CPU with avx512_bf16 "
-        "or amx_bf16, else float32 with a notice; padded lengths rounded up to a multiple of 16 "
-        "in bfloat16/float16); float32 is the exact reference; float16 "
-        "needs a GPU. Recorded in metadata.json and used for the queries too (default: auto)",
+        "or amx_bf16, else float32 with a notice; in bfloat16/float16 padded lengths are "
+        "rounded up to a multiple of 4, or of 16 past 64 tokens); float32 is the exact "
+        "reference; float16 needs a GPU. Recorded in metadata.json and used for the queries "
+        "too (default: auto)",
     )
 
 
