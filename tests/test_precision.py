@@ -215,9 +215,7 @@ def test_padding_to_a_multiple_leaves_vectors_alone(tiny_xlmr: Path, side: str) 
     assert capped["input_ids"].shape[1] == 6
 
 
-def test_bf16_encoder_batches_are_padded(
-    tiny_bert: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bf16_encoder_batches_are_padded(tiny_bert: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from xqg_pyserini.encoders.embedding import padded_length
     from xqg_pyserini.encoders.settings import EncoderSettings
     from xqg_pyserini.encoders.transformer import TransformerEncoder
