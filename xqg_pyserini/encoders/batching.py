@@ -29,7 +29,8 @@ def padded_token_batches(lengths: Sequence[int], max_padded_tokens: int) -> list
     """Positions of ``lengths`` sorted by length, cut into batches of at most ``max_padded_tokens``.
 
     A batch's padded size is its longest item times its size; a batch holds at
-    least one item, so an item longer than the limit goes alone.
+    least one item, so an item longer than the limit goes alone. The last batch
+    is cut further into power-of-two pieces (:func:`_power_of_two_pieces`).
     """
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
     batches, start = [], 0
@@ -40,7 +41,27 @@ def padded_token_batches(lengths: Sequence[int], max_padded_tokens: int) -> list
             end += 1
         batches.append(order[start:end])
         start = end
+    if batches:  # the last batch: power-of-two pieces, so its size is one of a few
+        batches[-1:] = _power_of_two_pieces(batches[-1])
     return batches
+
+
+def _power_of_two_pieces(batch: list[int]) -> list[list[int]]:
+    """``batch`` cut into pieces of decreasing powers of two (37 items: 32, 4, 1).
+
+    Every other batch is cut where the next item would overflow the limit, so
+    its size follows from its lengths; the last one's is whatever is left. The
+    CPU's bfloat16 kernels are compiled and cached per input shape, and a
+    build's chunks each end in such a batch: left as they are, a large corpus
+    brings hundreds of one-off shapes (and their cached code) that a small one
+    does not.
+    """
+    pieces, start = [], 0
+    while start < len(batch):
+        size = 1 << ((len(batch) - start).bit_length() - 1)
+        pieces.append(batch[start : start + size])
+        start += size
+    return pieces
 
 
 QUESTION_TOKENS_PER_PASSAGE = 128
