@@ -497,9 +497,12 @@ def test_padded_token_batches() -> None:
     assert padded_token_batches([5, 1, 3, 3, 9], 9) == [[1, 2, 3], [0], [4]]
     assert padded_token_batches([20, 2], 9) == [[1], [0]]  # longer than the limit: alone
     assert padded_token_batches([], 9) == []
-    # the last batch goes in power-of-two pieces, longest items last as before
+    # a batch cut short goes in power-of-two pieces, shortest items first as before
     assert padded_token_batches([2] * 7, 100) == [[0, 1, 2, 3], [4, 5], [6]]
-    assert padded_token_batches([1, 1, 1, 4, 4, 4], 12) == [[0, 1, 2], [3, 4], [5]]
+    assert padded_token_batches([1, 1, 1, 4, 4, 4], 12) == [[0, 1], [2], [3, 4, 5]]
+    lengths = [3] * 10 + [4] * 20  # limit 12: full batches hold 4 of length 3, 3 of length 4
+    sizes = [len(b) for b in padded_token_batches(lengths, 12)]
+    assert sizes == [4, 4, 3, 3, 3, 3, 3, 3, 3, 1]  # [3, 3, 4] fills a batch of length 4
 
 
 def test_cli_accepts_exactly_the_library_methods_and_defaults_to_the_paper() -> None:

@@ -222,18 +222,21 @@ def test_bf16_encoder_batches_are_padded(tiny_bert: Path, monkeypatch: pytest.Mo
 
     cpu_with(monkeypatch, "avx512_bf16")
     shapes: dict[str, list[int]] = {}
+    queries = ["one", "two words", "and three words"]
     for dtype in ("bfloat16", "float32"):
         encoder = TransformerEncoder(EncoderSettings(str(tiny_bert), "mean", True), dtype=dtype)
+        while max(len(ids) for ids in encoder.tokenizer(queries)["input_ids"]) % 4 == 0:
+            queries[-1] += " more"  # the longest query needs padding to a multiple of 4
         encoder.model.register_forward_pre_hook(
             lambda _, __, kwargs, d=dtype: shapes.setdefault(d, []).append(
                 kwargs["input_ids"].shape[1]
             ),
             with_kwargs=True,
         )
-        encoder.encode_queries(["one", "two words", "and three words"])
-        encoder.encode_passages(["a passage text of some length"] * 2, ["A title", None])
-    assert all(length % 4 == 0 for length in shapes["bfloat16"])
-    assert any(length % 4 for length in shapes["float32"])
+        encoder.encode_queries(queries)
+    longest = max(len(ids) for ids in encoder.tokenizer(queries)["input_ids"])
+    assert shapes == {"bfloat16": [padded_length(longest, 16, 512)], "float32": [longest]}
+    assert longest % 4 and shapes["bfloat16"][0] % 4 == 0
     # question batches are filled by these padded lengths (a few fixed shapes)
     lengths, exact = encoder_lengths(tiny_bert, "bfloat16"), encoder_lengths(tiny_bert, "float32")
     assert lengths == [padded_length(n, 16, 512) for n in exact] and lengths != exact

@@ -29,8 +29,9 @@ def padded_token_batches(lengths: Sequence[int], max_padded_tokens: int) -> list
     """Positions of ``lengths`` sorted by length, cut into batches of at most ``max_padded_tokens``.
 
     A batch's padded size is its longest item times its size; a batch holds at
-    least one item, so an item longer than the limit goes alone. The last batch
-    is cut further into power-of-two pieces (:func:`_power_of_two_pieces`).
+    least one item, so an item longer than the limit goes alone. A batch that
+    holds fewer than the limit allows for its longest item is cut further into
+    power-of-two pieces (:func:`_power_of_two_pieces`), so batch shapes repeat.
     """
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
     batches, start = [], 0
@@ -39,22 +40,24 @@ def padded_token_batches(lengths: Sequence[int], max_padded_tokens: int) -> list
         # ascending lengths: the item at ``end`` would be the batch's longest
         while end < len(order) and lengths[order[end]] * (end + 1 - start) <= max_padded_tokens:
             end += 1
-        batches.append(order[start:end])
+        full = max(1, max_padded_tokens // lengths[order[end - 1]])
+        # a batch cut short (by a longer next item, or the end) goes in power-of-two pieces
+        batches += (
+            [order[start:end]] if end - start == full else _power_of_two_pieces(order[start:end])
+        )
         start = end
-    if batches:  # the last batch: power-of-two pieces, so its size is one of a few
-        batches[-1:] = _power_of_two_pieces(batches[-1])
     return batches
 
 
 def _power_of_two_pieces(batch: list[int]) -> list[list[int]]:
     """``batch`` cut into pieces of decreasing powers of two (37 items: 32, 4, 1).
 
-    Every other batch is cut where the next item would overflow the limit, so
-    its size follows from its lengths; the last one's is whatever is left. The
-    CPU's bfloat16 kernels are compiled and cached per input shape, and a
-    build's chunks each end in such a batch: left as they are, a large corpus
-    brings hundreds of one-off shapes (and their cached code) that a small one
-    does not.
+    A full batch's size follows from its longest item (the limit over that
+    length); one cut short, by a longer next item or the end of the texts, has
+    any size. The CPU's bfloat16 kernels are compiled and cached per input
+    shape, and every chunk of a build has such batches: left as they are, a
+    large corpus brings hundreds of one-off shapes (and their cached code) that
+    a small one does not. In pieces, every size is one of a few.
     """
     pieces, start = [], 0
     while start < len(batch):
