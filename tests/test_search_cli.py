@@ -51,7 +51,8 @@ def test_queries_are_truncated_like_the_index_says(
 
     index = tmp_path / "idx"
     assert index_main(["--corpus", str(demo_corpus_head), "--encoder", str(tiny_bert),
-                       "--query-max-length", "4", "--output", str(index)]) == 0  # fmt: skip
+                       "--query-max-length", "4", "--dtype", "float32",
+                       "--output", str(index)]) == 0  # fmt: skip
     topics = tmp_path / "t.tsv"
     topics.write_text(f"q1\t{LONG_QUERY}\n", "utf-8")
     common = ["--index", str(index), "--topics", str(topics), "--topics-format", "default",
