@@ -59,9 +59,10 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def args(model: Path, corpus: Path, output: Path, *extra: str) -> list[str]:
-    """Small settings that keep a run under a second."""
+    """Small settings that keep a run under a second, on the hf engine (the reference;
+    tests/test_generate_ct2.py covers the ct2 engine and the engine choice)."""
     base = ["--model", str(model), "--corpus", str(corpus), "--output", str(output)]
-    return base + ["--languages", "ja", "ko", "--max-length", "12", *extra]
+    return base + ["--engine", "hf", "--languages", "ja", "ko", "--max-length", "12", *extra]
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -76,7 +77,7 @@ def test_output_format_counts_and_summary(
 ) -> None:
     output = tmp_path / "out" / "generated.jsonl"
     argv = ["--model", str(tiny_mt5), "--corpus", str(corpus), "--output", str(output)]
-    assert main([*argv, "--max-length", "16", "--batch-size", "3"]) == 0
+    assert main([*argv, "--engine", "hf", "--max-length", "16", "--batch-size", "3"]) == 0
     records = list(read_generated_queries(output))
     assert [r.doc_id for r in records] == [p[0] for p in PASSAGES]
     assert [r.text for r in records] == [p[2] for p in PASSAGES]
@@ -390,6 +391,7 @@ def test_config_file_supplies_options(
         "languages": ["ko"],
         "queries-per-language": 2,
         "max-length": 8,
+        "engine": "hf",
     }
     config.write_text(json.dumps(options), "utf-8")
     assert main(["--config", str(config), "--seed", "5"]) == 0

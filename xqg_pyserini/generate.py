@@ -3,7 +3,8 @@
 A thin command line over :mod:`xqg_pyserini.generation`: an mT5 (any
 sequence-to-sequence model) writes ``--queries-per-language`` questions in each
 of ``--languages`` for every passage of ``--corpus`` (or of one ``--shard-id``),
-into a JSONL file in the authors' published format. Rerunning the same command
+into a JSONL file in the authors' published format, with CTranslate2 (``--engine
+ct2``) or Hugging Face transformers (``--engine hf``). Rerunning the same command
 resumes an interrupted run. See docs/generation.md.
 """
 
@@ -16,12 +17,15 @@ from typing import TYPE_CHECKING
 
 from xqg_pyserini.cli.config import add_config_argument, parse_with_config
 from xqg_pyserini.cli.corpus import add_corpus_argument
+from xqg_pyserini.generation.ct2_engine import COMPUTE_TYPES, INSTALL_HINT, RESEED_MODES
+from xqg_pyserini.generation.engines import ENGINES
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
 from xqg_pyserini.languages import LANGUAGE_NAMES
 from xqg_pyserini.progress import add_progress_argument
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource
+    from xqg_pyserini.generation.engines import EngineRequest
 
 DEFAULT_BATCH_SIZE = 8
 
@@ -71,28 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
         p,
         "--seed",
         0,
-        "the seed: a passage's questions are drawn from its own random stream, seeded from "
-        "(seed, docid, language), so they do not depend on its shard, its batch or a resumption",
+        "the seed. hf engine: a passage's questions are drawn from its own random stream, seeded "
+        "from (seed, docid, language), so they do not depend on its shard, its batch or a "
+        "resumption; ct2 engine: each batch's stream is seeded from (seed, its first docid)",
     )
     _int(
         p,
         "--batch-size",
         DEFAULT_BATCH_SIZE,
-        "passages per step (each is one prompt per "
-        "language and queries-per-language x languages decoded sequences)",
+        "passages per step (each is one prompt per language and queries-per-language x "
+        "languages decoded sequences); the ct2 engine's questions depend on it (it is recorded)",
     )
     p.add_argument(
-        "--device", default="cpu", help="torch device, e.g. cpu or cuda:0 (default: cpu)"
+        "--device",
+        default="cpu",
+        help="cpu, or a GPU: cuda or cuda:N (the hf engine takes any torch device) (default: cpu)",
     )
-    precision = p.add_mutually_exclusive_group()
-    precision.add_argument(
-        "--fp16",
-        action="store_true",
-        help="run the model in float16 (GPU only; mT5 tends to overflow in float16: prefer --bf16)",
-    )
-    precision.add_argument(
-        "--bf16", action="store_true", help="run the model in bfloat16 (for GPUs that support it)"
-    )
+    _engine_arguments(p)
     _int(p, "--shard-id", 0, "which shard to generate: passages i with i %% shard-num == shard-id")
     _int(p, "--shard-num", 1, "number of shards (round-robin over corpus positions)")
     p.add_argument(
@@ -102,6 +101,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_progress_argument(p)
     return p
+
+
+def _engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="what runs the model: ct2 = CTranslate2 (faster; the model is converted once "
+        f"into the user cache; needs {INSTALL_HINT}), hf = Hugging Face transformers (the "
+        "reference), auto = ct2 when ctranslate2 is installed and the model converts, else hf "
+        "(the choice and its reason go to stderr in one line) (default: auto)",
+    )
+    precision = p.add_mutually_exclusive_group()
+    precision.add_argument(
+        "--fp16",
+        action="store_true",
+        help="hf engine: run the model in float16 (GPU only; mT5 tends to overflow in float16: "
+        "prefer --bf16)",
+    )
+    precision.add_argument(
+        "--bf16",
+        action="store_true",
+        help="hf engine: run the model in bfloat16 (for GPUs that support it)",
+    )
+    p.add_argument(
+        "--ct2-compute-type",
+        choices=COMPUTE_TYPES,
+        default="auto",
+        metavar="TYPE",
+        help="ct2 engine: weights and arithmetic, one of "
+        f"{', '.join(COMPUTE_TYPES)}; auto = int8 on CPU, bfloat16 on GPUs that have it "
+        "(else float32); float32 matches --engine hf most closely; float16 and int8_float16 "
+        "are refused for T5/mT5, which overflow in float16 (default: auto)",
+    )
+    _int(
+        p,
+        "--ct2-threads",
+        0,
+        "ct2 engine: computation threads (intra_threads; one translator thread); "
+        "0 = torch's thread count, i.e. the physical cores",
+    )
+    p.add_argument(
+        "--ct2-reseed",
+        choices=RESEED_MODES,
+        default="batch",
+        help="ct2 engine: batch = seed every batch from (seed, its first docid) and reload the "
+        "model for it (CTranslate2 cannot reseed a loaded one), so a batch's questions depend "
+        "only on the batch and a resumed run ends with the uninterrupted run's file; run = seed "
+        "and load once per process (no reloads; a resumed run differs after the restart) "
+        "(default: batch)",
+    )
 
 
 def _int(parser: argparse.ArgumentParser, flag: str, default: int, text: str) -> None:
@@ -123,11 +173,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.data.corpus_source import open_corpus
     from xqg_pyserini.errors import XqgError
-    from xqg_pyserini.generation import GenerationSettings, QuestionGenerator, Shard
+    from xqg_pyserini.generation import GenerationSettings, Shard, load_generator
     from xqg_pyserini.generation.run import run_generation
 
     args = parse_args(argv)
-    dtype = "float16" if args.fp16 else "bfloat16" if args.bf16 else "float32"
     try:
         if args.output.suffix != ".jsonl":
             raise ValueError(f"--output must be a .jsonl file, got {args.output}")
@@ -146,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         shard = Shard(args.shard_id, args.shard_num)
         if args.batch_size < 1:
             raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
+        request = _engine_request(args)
         source = open_corpus(args.corpus)
         passages = source.passages()  # an unknown dataset id fails here, before the model loads
-        generator = QuestionGenerator(settings, device=args.device, dtype=dtype)
+        generator = load_generator(settings, request, notify=_say)
         summary = run_generation(
             generator,
             passages,
@@ -165,6 +215,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(summary.format())
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _engine_request(args: argparse.Namespace) -> EngineRequest:
+    """The engine flags as an :class:`EngineRequest` (which flags were given, what is resumed)."""
+    from xqg_pyserini.generation import Ct2Options, EngineRequest, recorded_engine
+
+    parser = build_parser()  # a fresh one: the defaults before --config
+    ct2_flags = tuple(
+        f"--{name.replace('_', '-')}"
+        for name in ("ct2_compute_type", "ct2_threads", "ct2_reseed")
+        if getattr(args, name) != parser.get_default(name)
+    )
+    resumed = None if args.overwrite else recorded_engine(args.output)
+    return EngineRequest(
+        engine=args.engine,
+        device=args.device,
+        dtype="float16" if args.fp16 else "bfloat16" if args.bf16 else "float32",
+        ct2=Ct2Options(args.ct2_compute_type, args.ct2_threads, args.ct2_reseed),
+        hf_flags=("--fp16",) if args.fp16 else ("--bf16",) if args.bf16 else (),
+        ct2_flags=ct2_flags,
+        resumed=None if resumed is None else (args.output, resumed),
+    )
 
 
 def _corpus_identity(source: CorpusSource) -> str:

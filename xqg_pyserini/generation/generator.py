@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.generated import GeneratedQueries
@@ -27,7 +27,15 @@ from xqg_pyserini.generation.prompts import (
 )
 from xqg_pyserini.generation.sampling import SeededTopKSampler, derive_seed, gumbel_noise
 
-__all__ = ["DTYPES", "GenerationSettings", "ModelLoadError", "QuestionGenerator", "load_seq2seq"]
+__all__ = [
+    "DTYPES",
+    "GenerationSettings",
+    "ModelLoadError",
+    "QuestionEngine",
+    "QuestionGenerator",
+    "group_questions",
+    "load_seq2seq",
+]
 
 DTYPES = ("float32", "float16", "bfloat16")
 _SPECIAL_IDS = ("decoder_start_token_id", "eos_token_id", "pad_token_id")
@@ -35,6 +43,29 @@ _SPECIAL_IDS = ("decoder_start_token_id", "eos_token_id", "pad_token_id")
 
 class ModelLoadError(XqgError, OSError):
     """A model or tokenizer that cannot be loaded, or a device/dtype that cannot run it."""
+
+
+class QuestionEngine(Protocol):
+    """What :func:`~xqg_pyserini.generation.run.run_generation` needs of a generator.
+
+    :class:`QuestionGenerator` (Hugging Face) and
+    :class:`~xqg_pyserini.generation.ct2_engine.Ct2QuestionGenerator` (CTranslate2).
+    """
+
+    settings: GenerationSettings
+    empty_dropped: int
+    batch_dependent: bool
+    """True when a passage's questions depend on the other passages of its batch: the run
+    then records the batch size and forms batches at fixed positions of the shard."""
+
+    @property
+    def engine_settings(self) -> dict[str, Any]:
+        """JSON-ready engine name and settings, for the run's settings record."""
+        ...
+
+    def generate(self, passages: Sequence[Passage]) -> list[GeneratedQueries]:
+        """Questions for each passage, in order."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -151,6 +182,15 @@ class QuestionGenerator:
         self.empty_dropped = 0
         """Questions decoded as empty (after stripping) and left out, so far."""
 
+    batch_dependent = False
+    """A passage's questions do not depend on its batch (its own random stream; see sampling.py)."""
+
+    @property
+    def engine_settings(self) -> dict[str, Any]:
+        """What the settings record says about the engine: its name (device, precision and
+        batch size may change between runs; see docs/generation.md, Determinism)."""
+        return {"name": "hf"}
+
     def generate(self, passages: Sequence[Passage]) -> list[GeneratedQueries]:
         """Questions for each passage, in order: ``queries[lang]`` holds up to n strings.
 
@@ -218,14 +258,27 @@ class QuestionGenerator:
         return value if value is not None else getattr(self.model.generation_config, name, None)
 
     def _records(self, passages: Sequence[Passage], texts: list[str]) -> list[GeneratedQueries]:
-        n, languages = self.settings.queries_per_language, self.settings.languages
-        records = []
-        for i, passage in enumerate(passages):
-            queries: dict[str, tuple[str, ...]] = {}
-            for j, lang in enumerate(languages):
-                start = (i * len(languages) + j) * n
-                drawn = texts[start : start + n]
-                queries[lang] = tuple(q for q in drawn if q)
-                self.empty_dropped += n - len(queries[lang])
-            records.append(GeneratedQueries(passage.doc_id, passage.text, queries))
+        records, empty = group_questions(passages, texts, self.settings)
+        self.empty_dropped += empty
         return records
+
+
+def group_questions(
+    passages: Sequence[Passage], texts: Sequence[str], settings: GenerationSettings
+) -> tuple[list[GeneratedQueries], int]:
+    """Decoded questions, passage-major then language then draw, as records; empties dropped.
+
+    ``texts`` holds ``queries_per_language`` stripped strings per (passage,
+    language) pair, in the order of ``passages`` then ``settings.languages``.
+    Returns the records and the number of empty strings left out.
+    """
+    n, languages = settings.queries_per_language, settings.languages
+    records, empty = [], 0
+    for i, passage in enumerate(passages):
+        queries: dict[str, tuple[str, ...]] = {}
+        for j, lang in enumerate(languages):
+            start = (i * len(languages) + j) * n
+            queries[lang] = tuple(q for q in texts[start : start + n] if q)
+            empty += n - len(queries[lang])
+        records.append(GeneratedQueries(passage.doc_id, passage.text, queries))
+    return records, empty

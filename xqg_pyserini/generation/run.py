@@ -7,9 +7,16 @@ the output file already holds, and writes one line per passage through
 leaves complete lines only and a rerun continues where it stopped.
 
 Next to the output, a hidden ``.<name>.settings.json`` records what determines
-the questions (model, prompt, languages, sampling, seed, corpus, shard); a rerun
-with other settings is refused rather than mixing two generations in one file.
-The file is hidden so that readers of a directory of shards do not take it for one.
+the questions (model, prompt, languages, sampling, seed, corpus, shard, and the
+engine with its own settings); a rerun with other settings is refused rather
+than mixing two generations in one file. The file is hidden so that readers of a
+directory of shards do not take it for one.
+
+An engine whose questions depend on the batch (``batch_dependent``: the ct2
+engine's random stream) also records the batch size, and its batches are cut at
+fixed positions of the shard (every ``batch_size`` new docids), whatever the
+output already holds: a resumed run regenerates the batch it stopped in and
+writes only its missing passages, so it ends with the uninterrupted run's file.
 """
 
 from __future__ import annotations
@@ -29,11 +36,12 @@ from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.errors import OutputExistsError
 
 if TYPE_CHECKING:
-    from xqg_pyserini.generation.generator import QuestionGenerator
+    from xqg_pyserini.generation.generator import QuestionEngine
 
-__all__ = ["GenerationSummary", "Shard", "run_generation", "settings_path"]
+__all__ = ["GenerationSummary", "Shard", "recorded_engine", "run_generation", "settings_path"]
 
 SETTINGS_FORMAT = "xqg_pyserini.generate-settings/1"
+_LEGACY_ENGINE = {"name": "hf"}  # records written before engines were recorded
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,27 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return diffs
 
 
-def _model_identity(generator: QuestionGenerator) -> str:
+def _model_identity(generator: QuestionEngine) -> str:
     """A local model directory as an absolute path, so a rerun from elsewhere still matches."""
     path = Path(generator.settings.model).expanduser()
     return str(path.resolve()) if path.exists() else generator.settings.model
+
+
+def recorded_engine(output: str | os.PathLike[str]) -> str | None:
+    """The engine named by the settings record of a non-empty ``output``, if any.
+
+    None when there is nothing to resume or no readable record (``run_generation``
+    then decides); ``"hf"`` for a record written before engines were recorded.
+    """
+    output = Path(output)
+    if not output.is_file() or output.stat().st_size == 0:
+        return None
+    try:
+        record = json.loads(settings_path(output).read_text("utf-8"))
+        engine = record.get("engine", _LEGACY_ENGINE)["name"]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    return engine if isinstance(engine, str) else None
 
 
 def _check_resumable(output: Path, record: dict[str, Any]) -> None:
@@ -106,6 +131,8 @@ def _check_resumable(output: Path, record: dict[str, Any]) -> None:
         old = json.loads(sidecar.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise OutputExistsError(f"{sidecar}: unreadable settings record ({exc}); {hint}") from None
+    if isinstance(old, dict):
+        old.setdefault("engine", _LEGACY_ENGINE)
     diffs = _differences(old, record) if isinstance(old, dict) else ["not a JSON object"]
     if diffs:
         raise OutputExistsError(
@@ -114,9 +141,14 @@ def _check_resumable(output: Path, record: dict[str, Any]) -> None:
         )
 
 
+Batch = tuple[list[Passage], list[bool] | None]
+"""Passages to generate together, and which of them to write (None: all)."""
+
+
 def _batches(
     passages: Iterable[Passage], done: set[str], batch_size: int, on_skip: Callable[[], None]
-) -> Iterator[list[Passage]]:
+) -> Iterator[Batch]:
+    """Batches of passages not yet in the output (for engines whose questions ignore batching)."""
     batch: list[Passage] = []
     for passage in passages:
         if passage.doc_id in done:
@@ -125,14 +157,46 @@ def _batches(
         done.add(passage.doc_id)  # a docid repeated in the corpus is generated once
         batch.append(passage)
         if len(batch) == batch_size:
-            yield batch
+            yield batch, None
             batch = []
     if batch:
-        yield batch
+        yield batch, None
+
+
+def _aligned_batches(
+    passages: Iterable[Passage], done: set[str], batch_size: int, on_skip: Callable[[], None]
+) -> Iterator[Batch]:
+    """Every ``batch_size`` new docids of the shard make a batch, whatever the output holds.
+
+    A batch whose passages are all in the output is skipped; one with some of
+    them is generated whole, and only the missing ones are to be written.
+    """
+    seen: set[str] = set()
+    batch: list[Passage] = []
+
+    def cut() -> Iterator[Batch]:
+        keep = [p.doc_id not in done for p in batch]
+        for _ in range(keep.count(False)):
+            on_skip()
+        done.difference_update(p.doc_id for p in batch)  # now in seen: keep one set's worth
+        if any(keep):
+            yield list(batch), keep
+
+    for passage in passages:
+        if passage.doc_id in seen:  # a docid repeated in the corpus is generated once
+            on_skip()
+            continue
+        seen.add(passage.doc_id)
+        batch.append(passage)
+        if len(batch) == batch_size:
+            yield from cut()
+            batch = []
+    if batch:
+        yield from cut()
 
 
 def run_generation(
-    generator: QuestionGenerator,
+    generator: QuestionEngine,
     passages: Iterable[Passage],
     output: str | os.PathLike[str],
     *,
@@ -148,7 +212,7 @@ def run_generation(
     Parameters
     ----------
     generator
-        The loaded model and its settings.
+        The loaded model and its settings (either engine).
     passages
         The whole corpus, in corpus order (the shard is selected here).
     output
@@ -166,17 +230,21 @@ def run_generation(
     Raises
     ------
     OutputExistsError
-        If ``output`` holds lines written with other settings, or without a
-        settings record, and ``overwrite`` is false.
+        If ``output`` holds lines written with other settings (the engine's
+        included), or without a settings record, and ``overwrite`` is false.
     BlockingIOError
         If another process is writing ``output``.
     """
     if batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {batch_size}")
     output = Path(output)
+    engine = dict(generator.engine_settings)
+    if generator.batch_dependent:
+        engine["batch_size"] = batch_size
     record = {
         "format": SETTINGS_FORMAT,
         "generation": {**generator.settings.to_dict(), "model": _model_identity(generator)},
+        "engine": engine,
         "corpus": corpus,
         "shard": {"id": shard.id, "num": shard.num},
     }
@@ -194,7 +262,7 @@ def run_generation(
 
 
 def _generate_into(
-    generator: QuestionGenerator,
+    generator: QuestionEngine,
     passages: Iterable[Passage],
     writer: GeneratedQueriesWriter,
     batch_size: int,
@@ -205,26 +273,32 @@ def _generate_into(
     from xqg_pyserini.progress import progress_bar
 
     done = completed_doc_ids(writer.path)
-    counts = {"skipped": 0, "passages": 0, "questions": 0}
+    counts = {"skipped": 0, "passages": 0, "questions": 0, "unwritten_empty": 0}
     empty_before = generator.empty_dropped
+    per_passage = generator.settings.queries_per_language * len(generator.settings.languages)
     start = time.perf_counter()
     bar = progress_bar(total=shard.size(total), unit="passage", desc="generating", enabled=progress)
+    cut = _aligned_batches if generator.batch_dependent else _batches
 
     def skip() -> None:
         counts["skipped"] += 1
         bar.update(1)
 
     with bar:
-        for batch in _batches(passages, done, batch_size, skip):
-            for result in generator.generate(batch):
+        for batch, keep in cut(passages, done, batch_size, skip):
+            for i, result in enumerate(generator.generate(batch)):
+                questions = sum(len(q) for q in result.queries.values())
+                if keep is not None and not keep[i]:  # already in the output
+                    counts["unwritten_empty"] += per_passage - questions
+                    continue
                 writer.write(result)
-                counts["questions"] += sum(len(q) for q in result.queries.values())
-            counts["passages"] += len(batch)
-            bar.update(len(batch))
+                counts["questions"] += questions
+                counts["passages"] += 1
+                bar.update(1)
     return GenerationSummary(
         passages=counts["passages"],
         skipped=counts["skipped"],
         questions=counts["questions"],
-        empty_dropped=generator.empty_dropped - empty_before,
+        empty_dropped=generator.empty_dropped - empty_before - counts["unwritten_empty"],
         seconds=time.perf_counter() - start,
     )

