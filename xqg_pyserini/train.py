@@ -1,4 +1,4 @@
-"""``python -m xqg_pyserini.train``: train the retriever; build its training data.
+"""``python -m xqg_pyserini.train``: train the retriever and the question generator.
 
 Subcommands::
 
@@ -8,6 +8,9 @@ Subcommands::
     mine       --dataset ID --run FILE --output FILE
                training data in Tevatron's JSONL format: questions of an ir_datasets
                split, their positives, and hard negatives mined from a run
+    generator  --model NAME_OR_DIR --train-data PATH_OR_ID [...] --output DIR
+               fine-tune a question generator (mT5; DSI-QG's recipe by default); the
+               output directory goes straight into python -m xqg_pyserini.generate --model
 
 Each subcommand has its own ``--help`` and ``--config``. The work is done by
 :mod:`xqg_pyserini.training`; the parsers live in ``xqg_pyserini/cli/train_*.py``.
@@ -31,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mine": (
         "xqg_pyserini.cli.train_mine",
         "write Tevatron training data: questions, positives, hard negatives from a run",
+    ),
+    "generator": (
+        "xqg_pyserini.cli.train_generator",
+        "fine-tune a question generator (mT5) on (passage, question, language) triples",
     ),
 }
 

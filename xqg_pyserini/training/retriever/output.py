@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from xqg_pyserini.errors import XqgError
 from xqg_pyserini.training.examples import ParallelQuestion, TrainingExample
+
+# Shared with the generator's trainer; imported here so that existing imports keep working.
+from xqg_pyserini.training.record import (
+    TRAINING_RECORD_FILE,
+    loss_curve,
+    write_training_record,
+)
+from xqg_pyserini.training.workdir import TrainingOutputExistsError
 
 __all__ = [
     "TRAINING_RECORD_FILE",
@@ -31,12 +37,6 @@ __all__ = [
     "loss_curve",
     "write_training_record",
 ]
-
-TRAINING_RECORD_FILE = "training_record.json"
-
-
-class TrainingOutputExistsError(XqgError, FileExistsError):
-    """The output directory exists and ``--overwrite`` was not given."""
 
 
 class NotAnEncoderError(XqgError, ValueError):
@@ -112,27 +112,3 @@ def data_identity_of_pairs(
             json.dumps([pair.query_id, pair.language, pair.query, pair.query_en]).encode()
         )
     return {"sources": list(sources), "queries": count, "fingerprint": digest.hexdigest()}
-
-
-def loss_curve(log_history: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The Trainer's logged training steps: step, epoch, loss, learning rate."""
-    keep = ("step", "epoch", "loss", "learning_rate", "grad_norm")
-    return [{k: entry[k] for k in keep if k in entry} for entry in log_history if "loss" in entry]
-
-
-def write_training_record(directory: Path, record: dict[str, Any]) -> Path:
-    """Write ``training_record.json`` with the library versions added."""
-    import torch
-    import transformers
-
-    full = {
-        **record,
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-        },
-    }
-    path = Path(directory) / TRAINING_RECORD_FILE
-    path.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return path

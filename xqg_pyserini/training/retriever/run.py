@@ -5,12 +5,13 @@ Checkpoints go to a work directory beside the output, ``.NAME.training/``
 and data fingerprint that a resumed run must share). A run started again with
 the same settings resumes from the last checkpoint; when it ends, the model is
 saved into the work directory and renamed to ``OUTPUT`` in one step, and the
-work directory is removed. Nothing is ever half-written at ``OUTPUT``.
+work directory is removed. Nothing is ever half-written at ``OUTPUT``. The work
+directory itself is :mod:`xqg_pyserini.training.workdir`'s, shared with the
+generator's trainer.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -26,61 +27,19 @@ from xqg_pyserini.training.examples import TrainingExample
 from xqg_pyserini.training.retriever.config import RetrieverTrainingConfig
 from xqg_pyserini.training.retriever.groups import GroupSampler, TrainingDataError
 from xqg_pyserini.training.retriever.output import (
-    TrainingOutputExistsError,
     check_encoder_model,
     data_identity,
     loss_curve,
     write_training_record,
 )
+from xqg_pyserini.training.workdir import (
+    ResumeMismatchError,
+    check_output_free,
+    prepare_work,
+    work_directory,
+)
 
 __all__ = ["ResumeMismatchError", "run_training", "train_retriever", "work_directory"]
-
-RUN_FILE = "run.json"
-
-
-class ResumeMismatchError(XqgError, ValueError):
-    """An unfinished run with other settings or data sits in the work directory."""
-
-
-def work_directory(output: Path) -> Path:
-    """Where checkpoints of the run writing ``output`` live until it finishes."""
-    return output.parent / f".{output.name}.training"
-
-
-def _last_checkpoint(work: Path) -> Path | None:
-    steps = [
-        (int(p.name.split("-")[1]), p)
-        for p in work.glob("checkpoint-*")
-        if p.name.split("-")[1].isdigit() and (p / "trainer_state.json").is_file()
-    ]
-    return max(steps)[1] if steps else None
-
-
-def _prepare_work(config: RetrieverTrainingConfig, work: Path, key: dict[str, Any]) -> Path | None:
-    """Create or check the work directory; the checkpoint to resume from, if any."""
-    run_file = work / RUN_FILE
-    if work.exists() and run_file.is_file():
-        previous = json.loads(run_file.read_text("utf-8"))
-        if previous != key:
-            if not config.overwrite:
-                differ = sorted(
-                    k for k in set(previous) | set(key) if previous.get(k) != key.get(k)
-                )
-                raise ResumeMismatchError(
-                    f"{work}: an unfinished run with other settings or data is here (differs "
-                    f"in: {', '.join(differ)}); start it with the same settings to resume, "
-                    "or pass --overwrite to start over"
-                )
-            remove_path(work)
-        else:
-            return _last_checkpoint(work)
-    elif work.exists():
-        remove_path(work)  # a work directory without run.json never got past set-up
-    work.mkdir(parents=True)
-    tmp = run_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(key, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, run_file)
-    return None
 
 
 def _training_arguments(config: RetrieverTrainingConfig, work: Path, total_steps: int):  # type: ignore[no-untyped-def]
@@ -175,10 +134,7 @@ def run_training(
     builds the Trainer from the Hugging Face keyword arguments.
     """
     output = Path(config.output)
-    if output.exists() and not config.overwrite:
-        raise TrainingOutputExistsError(
-            f"{output} exists; pass --overwrite to replace it, or choose another --output"
-        )
+    check_output_free(output, config.overwrite)
     if size < config.batch_size:
         raise TrainingDataError(
             f"--batch-size {config.batch_size} needs at least {config.batch_size} training "
@@ -186,7 +142,7 @@ def run_training(
         )
     check_encoder_model(config.model)
     work = work_directory(output)
-    resume_from = _prepare_work(config, work, {**config.resume_key(), "data": identity})
+    resume_from = prepare_work(work, {**config.resume_key(), "data": identity}, config.overwrite)
 
     from transformers import AutoModel, AutoTokenizer
 
