@@ -42,6 +42,7 @@ def subparser(parser: argparse.ArgumentParser, *path: str) -> argparse.ArgumentP
         ("xqg_pyserini.fuse", "### Hybrid fusion"),
         ("xqg_pyserini.cli.train_retriever", "### Train the retriever"),
         ("xqg_pyserini.cli.train_mine", "### Train the retriever"),
+        ("xqg_pyserini.cli.train_generator", "### Train the generator"),
     ],
 )
 def test_every_flag_is_in_help_and_its_readme_section(module: str, heading: str) -> None:
