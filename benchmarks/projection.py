@@ -14,7 +14,14 @@ from typing import Any
 
 from benchmarks.common import Figure
 
-__all__ = ["FULL_PASSAGES", "QUESTIONS_PER_PASSAGE", "index_types", "project"]
+__all__ = [
+    "FULL_PASSAGES",
+    "QUESTIONS_PER_PASSAGE",
+    "index_types",
+    "REQUIRED_FIGURES",
+    "mt5_flops_per_question",
+    "project",
+]
 
 SECTION = "7 projection"
 FULL_PASSAGES = 18_000_000
@@ -24,6 +31,41 @@ BASE_OVER_SMALL = 4.0  # mBERT (hidden 768) vs e5-small (hidden 384): ~4x the FL
 DOCID_BYTES = 9  # one line of the docid file for ids up to 8 digits
 PY_DOCID_BYTES = 2 * (8 + 49 + 8)  # the writer's list and the builder's duplicate check, per id
 BUDGETS_GIB = (16, 32, 64)
+# mT5-base (google/mt5-base's config): d_model, layers (encoder = decoder), gated FFN width,
+# vocabulary; the prompt is cut at 128 tokens (the training recipe) and each prompt
+# gives 5 questions (one encoder pass, shared)
+MT5_BASE = {"d": 768, "layers": 12, "ff": 2048, "vocab": 250_112}
+PROMPT_TOKENS = 128
+QUESTIONS_PER_PROMPT = 5
+GPU_PEAK_BF16_FLOPS = 989e12  # NVIDIA H100/H200 SXM, dense bfloat16 (datasheet figure)
+
+
+def mt5_flops_per_question(
+    question_tokens: float,
+    prompt_tokens: int = PROMPT_TOKENS,
+    per_prompt: int = QUESTIONS_PER_PROMPT,
+    shape: dict[str, int] = MT5_BASE,
+) -> dict[str, float]:
+    """FLOPs (2 per multiply-add) of one sampled question, by part.
+
+    Encoder: per prompt token and layer, the four attention projections (4 d^2),
+    the gated feed-forward (3 d ff) and the attention scores over the prompt
+    (2 L d); the cross-attention keys and values of the prompt (2 d^2 per token and
+    layer) are computed once. Both are shared by the ``per_prompt`` questions.
+    Decoder, per generated token: self-attention projections (4 d^2),
+    cross-attention query and output (2 d^2), feed-forward (3 d ff), scores over
+    the tokens so far and the prompt, and the output layer over the vocabulary
+    (d V), which alone is most of it for mT5's 250k pieces.
+    """
+    d, n_layers, ff, vocab = shape["d"], shape["layers"], shape["ff"], shape["vocab"]
+    length = prompt_tokens
+    encoder = 2 * length * n_layers * (4 * d * d + 3 * d * ff + 2 * length * d)
+    cross_kv = 2 * length * n_layers * 2 * d * d
+    t = question_tokens
+    per_token_layers = n_layers * (6 * d * d + 3 * d * ff + 2 * d * (t / 2 + length))
+    decoder = 2 * t * (per_token_layers + d * vocab)
+    shared = (encoder + cross_kv) / per_prompt
+    return {"prompt_share": shared, "decoder": decoder, "total": shared + decoder}
 
 
 def index_types(dimension: int) -> dict[str, tuple[float, float]]:
@@ -33,6 +75,17 @@ def index_types(dimension: int) -> dict[str, tuple[float, float]]:
         "SQfp16": (2 * dimension, 0),
         "IVF65536,PQ64": (64 + 8, 65536 * dimension * 4),  # codes + ids in lists; centroids
     }
+
+
+REQUIRED_FIGURES = (
+    "plain.ours_rate",
+    "plain.ours_rss",
+    "aug.question_rate",
+    "aug.tokens_per_passage",
+    "aug.tokens_per_question",
+    "gen.ct2_int8_qps",
+)
+"""The measured figures :func:`project` reads (sections 1, 2 and 6)."""
 
 
 def _hours(items: float, rate: float) -> float:
@@ -47,7 +100,7 @@ def project(
     p_rate, q_rate, g_rate = (
         values["plain.ours_rate"],
         values["aug.question_rate"],
-        values["gen.batched_qps"],
+        values["gen.ct2_int8_qps"],
     )
     tokens_ratio = values["aug.tokens_per_passage"] / values["aug.tokens_per_question"]
     gpu_p = DPR_GPU_PASSAGES_PER_S
@@ -55,7 +108,7 @@ def project(
     speedup = gpu_p / (p_rate / BASE_OVER_SMALL)  # GPU over this CPU, same model size
     gpu_g = g_rate * speedup  # assumed: generation gains what encoding gains
     stages = {
-        "generation (mT5-small shape)": (_hours(q, g_rate), _hours(q, gpu_g)),
+        "generation (mT5-small shape, ct2 int8)": (_hours(q, g_rate), _hours(q, gpu_g)),
         "passage encoding": (_hours(n, p_rate), _hours(n, gpu_p * BASE_OVER_SMALL)),
         "question encoding": (_hours(q, q_rate), _hours(q, gpu_q * BASE_OVER_SMALL)),
     }
@@ -63,6 +116,10 @@ def project(
         "passage encoding, mBERT": (_hours(n, p_rate / BASE_OVER_SMALL), _hours(n, gpu_p)),
         "question encoding, mBERT": (_hours(q, q_rate / BASE_OVER_SMALL), _hours(q, gpu_q)),
     }
+    # the physical limit: mT5-base's FLOPs for every question at one GPU's peak
+    question_tokens = values["aug.tokens_per_question"]
+    flops = mt5_flops_per_question(question_tokens)
+    peak_hours = q * flops["total"] / GPU_PEAK_BF16_FLOPS / 3600
     baseline = values["plain.ours_rss"] * 2**20
     indexes = {}
     for dim, model in ((384, "e5-small"), (768, "mBERT")):
@@ -114,6 +171,23 @@ def project(
             Figure(
                 "proj.gpu_speedup", "assumed GPU / this CPU encoding speed", speedup, "x", SECTION
             ),
+            Figure(
+                "proj.mt5_base_gflop_per_question",
+                f"mT5-base FLOPs per question ({PROMPT_TOKENS}-token prompt shared by "
+                f"{QUESTIONS_PER_PROMPT}, {question_tokens:.1f} generated tokens)",
+                flops["total"] / 1e9,
+                "GFLOP",
+                SECTION,
+                note=f"decoder {flops['decoder'] / 1e9:.1f}, prompt share "
+                f"{flops['prompt_share'] / 1e9:.1f}",
+            ),
+            Figure(
+                "proj.mt5_base_peak_gpu_hours",
+                "generation with mT5-base at one GPU's bfloat16 peak (989 TFLOP/s): the floor",
+                peak_hours,
+                "h",
+                SECTION,
+            ),
         ]
     )
     return figures, {
@@ -122,6 +196,13 @@ def project(
         "stages_hours_cpu_gpu": {**stages, **stages_base},
         "indexes": indexes,
         "generated_questions_disk_bytes": disk_questions,
+        "generation_floor": {
+            "model": "mT5-base",
+            "question_tokens": question_tokens,
+            "flops_per_question": flops,
+            "gpu_peak_flops": GPU_PEAK_BF16_FLOPS,
+            "hours_at_peak": peak_hours,
+        },
         "assumptions": {
             "gpu_passages_per_s_bert_base": gpu_p,
             "gpu_questions_per_s_bert_base": gpu_q,
@@ -147,6 +228,17 @@ def projection_markdown(record: dict[str, Any]) -> str:
     ]
     for stage, (cpu, gpu) in record["stages_hours_cpu_gpu"].items():
         lines.append(f"| {stage} | {cpu:,.0f} | {gpu:,.0f} |")
+    floor = record.get("generation_floor")
+    if floor:
+        lines += [
+            "",
+            f"The floor for generation: {floor['model']} costs "
+            f"{floor['flops_per_question']['total'] / 1e9:.1f} GFLOP per question "
+            f"({floor['question_tokens']:.1f} generated tokens), so the "
+            f"{record['questions']:,} questions need {floor['hours_at_peak']:,.1f} hours of one "
+            f"GPU at its dense bfloat16 peak ({floor['gpu_peak_flops'] / 1e12:,.0f} TFLOP/s); "
+            "no engine on that GPU can do better.",
+        ]
     disk = record["generated_questions_disk_bytes"]
     lines += [
         "",

@@ -33,17 +33,50 @@ NEEDS = {"4": {"3"}, "7": {"1", "2", "3", "4", "5", "6"}, "8": {"7"}}
 """Sections that need another's figures or files in the same run."""
 
 
-def check_sections(sections: list[str]) -> set[str]:
-    """The sections to run; an error naming what a section needs that was left out."""
+FIGURES_ONLY = {"7", "8"}
+"""Sections that need only the others' figures, which ``--reuse`` can supply."""
+
+
+def check_sections(sections: list[str], reused: set[str] | None = None) -> set[str]:
+    """The sections to run; an error naming what a section needs that was left out.
+
+    ``reused`` are the sections whose figures a previous run's results supply
+    (``--reuse``); they satisfy the sections that need figures only.
+    """
     chosen = set(sections)
     for section in sorted(chosen):
-        missing = NEEDS.get(section, set()) - chosen
+        available = chosen | (reused or set() if section in FIGURES_ONLY else set())
+        missing = NEEDS.get(section, set()) - available
         if missing:
+            hint = " (or from --reuse)" if section in FIGURES_ONLY else ""
             raise SystemExit(
                 f"python -m benchmarks.run: error: --sections {section} needs section(s) "
-                f"{' '.join(sorted(missing))} in the same run"
+                f"{' '.join(sorted(missing))} in the same run{hint}"
             )
     return chosen
+
+
+def read_reused(paths: list[Path], sections: set[str]) -> list[Figure]:
+    """The figures of previous ``results.json`` files for the sections not run now.
+
+    A figure comes from the last file that has it (so a file of one rerun
+    section updates an older full run); each is marked reused from its file.
+    """
+    by_key: dict[str, Figure] = {}
+    for path in paths:
+        try:
+            previous = json.loads(path.read_text("utf-8"))
+            figures = [Figure(**f) for f in previous["figures"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(
+                f"python -m benchmarks.run: error: --reuse {path}: not a results.json ({exc})"
+            ) from None
+        for f in figures:
+            if f.section.split()[0] not in sections:
+                f.note = f"reused from {path}" + (f"; {f.note}" if f.note else "")
+                by_key.pop(f.key, None)  # re-inserted last: the newer file's order
+                by_key[f.key] = f
+    return sorted(by_key.values(), key=_section_order)
 
 
 @dataclass(frozen=True)
@@ -188,7 +221,12 @@ def _search(work: Path, mode: Mode, demo: Any, log: Path) -> tuple[list[Figure],
 
 
 def run(
-    mode_name: str, output: Path, work: Path, sections: set[str] | None = None
+    mode_name: str,
+    output: Path,
+    work: Path,
+    sections: set[str] | None = None,
+    trained_generator: Path | None = None,
+    reused: list[Figure] | None = None,
 ) -> dict[str, Any]:
     from benchmarks import (
         builds,
@@ -252,7 +290,12 @@ def run(
         figures += found
     if "6" in chosen:
         step("6 generation")
-        mt5 = models.mt5_small_shape(work / "mt5-small-shape")
+        if mode.encoder == "e5":
+            mt5, label = models.mt5_small_shape(work / "mt5-small-shape"), "mT5-small shape, random"
+        else:  # quick: a tiny random mT5 keeps the ct2 conversions to seconds
+            from xqg_pyserini.models.random_init import build_random_model
+
+            mt5, label = build_random_model("mt5", work / "tiny-mt5"), "tiny mT5, random"
         found, raw["generation"] = generation.measure_generation(
             mt5,
             demo,
@@ -260,11 +303,20 @@ def run(
             mode.gen_languages,
             mode.gen_max_length,
             mode.gen_repetitions,
+            work,
+            label=label,
+            trained=trained_generator,
         )
         figures += found
     if "7" in chosen:
         step("7 projection")
-        values = {f.key: f.value for f in figures}
+        values = {f.key: f.value for f in (reused or []) + figures}
+        missing = [key for key in projection.REQUIRED_FIGURES if key not in values]
+        if missing:
+            raise SystemExit(
+                "python -m benchmarks.run: error: section 7 needs the figures "
+                f"{', '.join(missing)}; run their sections or --reuse a results.json with them"
+            )
         per_record = (
             demo.generated_bytes / len(demo.questions),
             demo.generated_gz_bytes / len(demo.questions),
@@ -273,7 +325,7 @@ def run(
         figures += found
     if "8" in chosen:
         step(f"8 training with {spec.name}")
-        speedup = {f.key: f.value for f in found}["proj.gpu_speedup"]
+        speedup = {f.key: f.value for f in (reused or []) + figures}["proj.gpu_speedup"]
         found, raw["training"] = training.measure_training(
             spec.model_dir, spec.name, demo, mode.train_batch, mode.train_steps, speedup
         )
@@ -287,9 +339,13 @@ def run(
         "seconds": time.time() - started,
         "machine": machine_facts(),
         "command": shlex.join([PYTHON, "-m", "benchmarks.run", *sys.argv[1:]]),
-        "figures": [f.to_dict() for f in figures],
+        "figures": [f.to_dict() for f in sorted((reused or []) + figures, key=_section_order)],
         "raw": raw,
     }
+
+
+def _section_order(figure: Figure) -> int:
+    return SECTIONS.index(figure.section.split()[0])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,15 +368,39 @@ def main(argv: list[str] | None = None) -> int:
         default=list(SECTIONS),
         metavar="N",
         help="sections to run, of 1-8 (default: all); 1 and 2 share their builds, 4 needs 3, "
-        "7 needs 1-6, 8 needs 7",
+        "7 needs 1-6, 8 needs 7 (7 and 8 can take those from --reuse)",
+    )
+    p.add_argument(
+        "--reuse",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="RESULTS_JSON",
+        help="take the figures of the sections not run from previous runs' results.json "
+        "files (each figure from the last file that has it; marked 'reused' in the tables), "
+        "e.g. --sections 6 7 --reuse benchmarks/results/results.json to redo generation and "
+        "the projection",
+    )
+    p.add_argument(
+        "--trained-generator",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="section 6 also measures this trained generator (e.g. the one "
+        "tools/generator_proof.py writes to runs/generator-proof/trained)",
     )
     args = p.parse_args(argv)
-    sections = check_sections(args.sections)
+    reused = None if args.reuse is None else read_reused(args.reuse, set(args.sections))
+    reused_sections = {f.section.split()[0] for f in reused or []}
+    sections = check_sections(args.sections, reused_sections)
+    if args.trained_generator is not None and not args.trained_generator.is_dir():
+        p.error(f"--trained-generator: no model directory at {args.trained_generator}")
     args.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xqg-bench-") as tmp:
         work = args.work_dir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        result = run("quick" if args.quick else "full", args.output, work, sections)
+        mode = "quick" if args.quick else "full"
+        result = run(mode, args.output, work, sections, args.trained_generator, reused)
     figures = [Figure(**f) for f in result["figures"]]
     (args.output / "results.json").write_text(json.dumps(result, indent=2, default=str))
     from benchmarks.projection import projection_markdown
