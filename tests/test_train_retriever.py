@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.helpers import TRAINING_WORDS
+from tests.helpers import TRAINING_WORDS, kill_after_step
 from xqg_pyserini.encoders.settings import EncoderSettings, resolve_encoder
 from xqg_pyserini.models.random_init import build_random_model
 from xqg_pyserini.training.examples import TrainingExample, TrainingPassage
@@ -220,20 +220,6 @@ def test_a_tiny_model_retrieves_better_after_training(tiny_bert, tmp_path):
     assert after > before + 0.1, (before, after)
 
 
-class _Kill:
-    """A callback that stops the run with an exception after a given step."""
-
-    def __new__(cls, step: int):  # type: ignore[no-untyped-def]
-        from transformers import TrainerCallback
-
-        class Kill(TrainerCallback):
-            def on_step_end(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
-                if state.global_step == step:
-                    raise KeyboardInterrupt(f"killed after step {step}")
-
-        return Kill()
-
-
 def _weights(directory: Path) -> dict[str, torch.Tensor]:
     from safetensors.torch import load_file
 
@@ -248,7 +234,7 @@ def test_a_killed_run_resumes_to_the_same_weights(tiny_bert, tmp_path):
 
     resumed = config_for(tiny_bert, tmp_path / "resumed", **settings)
     with pytest.raises(KeyboardInterrupt):
-        train_retriever(resumed, examples, callbacks=[_Kill(6)])
+        train_retriever(resumed, examples, callbacks=[kill_after_step(6)])
     assert not (tmp_path / "resumed").exists()
     assert (work_directory(tmp_path / "resumed") / "checkpoint-4").is_dir()
     record = train_retriever(resumed, examples)
@@ -264,7 +250,7 @@ def test_resuming_with_other_settings_is_refused(tiny_bert, tmp_path):
     examples = synthetic_task(16)
     first = config_for(tiny_bert, tmp_path / "m", save_every=2)
     with pytest.raises(KeyboardInterrupt):
-        train_retriever(first, examples, callbacks=[_Kill(3)])
+        train_retriever(first, examples, callbacks=[kill_after_step(3)])
     other = config_for(tiny_bert, tmp_path / "m", save_every=2, learning_rate=5e-4)
     with pytest.raises(Exception, match=r"differs in: learning_rate"):
         train_retriever(other, examples)
