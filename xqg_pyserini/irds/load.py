@@ -1,7 +1,7 @@
 """Loading ir_datasets ids (ours included) and streaming their passages.
 
 :func:`load_dataset` resolves an ir_datasets id after registering this
-package's own ids (``xor-tydi/retrieve/...``, ``xqg-demo/...``; idempotent, so
+package's own ids (``xor-tydi/retrieve/...``, ``xqg-demo/...``, ``xquad/...``; idempotent, so
 it works without the start-up hook too). Passage files
 (JSONL or DPR TSV) are read by :mod:`xqg_pyserini.data.corpus_source`.
 """

@@ -33,6 +33,8 @@ from xqg_pyserini.irds.sources import BundledFile, ir_datasets_home
 if TYPE_CHECKING:
     from ir_datasets.datasets.base import Dataset
 
+    from xqg_pyserini.irds.components import DprTsvDocs
+
 __all__ = [
     "CORPUS_FILE",
     "DATASET_IDS",
@@ -42,6 +44,7 @@ __all__ = [
     "PARALLEL_FILE",
     "QRELS_FILES",
     "QUERY_FILES",
+    "corpus_docs",
     "datasets",
     "default_directory",
     "directory",
@@ -125,17 +128,23 @@ def _docstore_path() -> Path:
     return ir_datasets_home() / NAME / "psgs_w100.pklz4"
 
 
+def corpus_docs() -> DprTsvDocs:
+    """The demo passages as an ir_datasets docs component (XQuAD's distractors use it too)."""
+    from xqg_pyserini.irds.components import DprTsvDocs
+
+    return DprTsvDocs(_file(CORPUS_FILE), _docstore_path, namespace=NAME)
+
+
 def datasets() -> dict[str, Dataset]:
     """The ir_datasets objects of the demo collection, by id (nothing is read yet)."""
     from xqg_pyserini.irds.components import (
         Documentation,
-        DprTsvDocs,
         TrecQrelsFile,
         XorQueriesFile,
         make_dataset,
     )
 
-    docs = DprTsvDocs(_file(CORPUS_FILE), _docstore_path, namespace=NAME)
+    docs = corpus_docs()
     result = {NAME: make_dataset(Documentation("xQG demo corpus", _DESCRIPTION), docs)}
     for split, queries_name in QUERY_FILES.items():
         queries = XorQueriesFile(_file(queries_name), NAME, require_answers=True)
