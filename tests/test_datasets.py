@@ -297,13 +297,19 @@ def test_every_id_is_registered_with_its_components() -> None:
     xquad = {"xquad": (True, False, False), "xquad/distractors": (True, False, False)}
     for lang in ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"):
         xquad[f"xquad/{lang}"] = xquad[f"xquad/{lang}/distractors"] = (True, True, True)
-    assert set(expected) | set(xquad) == set(dataset_ids())
-    for dataset_id, provides in {**expected, **xquad}.items():
+    tydiqa = {
+        f"tydiqa-goldp/{split}/{lang}": (True, True, True)
+        for split in ("train", "dev")
+        for lang in ("ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te")
+    }
+    assert set(expected) | set(xquad) | set(tydiqa) == set(dataset_ids())
+    for dataset_id, provides in {**expected, **xquad, **tydiqa}.items():
         dataset = ir_datasets.load(dataset_id)
         assert (dataset.has_docs(), dataset.has_queries(), dataset.has_qrels()) == provides
         assert dataset.docs_cls() is XorDoc
-        assert dataset.docs_lang() == "en"
-        if dataset.has_queries() and dataset_id in expected:  # xquad's: tests/test_xquad.py
+        # TyDi QA GoldP is monolingual: its passages are in the questions' language.
+        assert dataset.docs_lang() == (dataset_id.split("/")[-1] if dataset_id in tydiqa else "en")
+        if dataset.has_queries() and dataset_id in expected:  # others': test_xquad, test_tydiqa
             assert dataset.queries_cls() is XorQuery and dataset.queries_lang() is None
     assert ir_datasets.docs_parent_id("xor-tydi/retrieve/dev") == "xor-tydi/retrieve"
 

@@ -1,5 +1,6 @@
 """ir_datasets components of XQuAD (:mod:`.xquad`): English paragraphs, questions, qrels,
-and the paragraphs joined with distractor passages.
+and the paragraphs joined with distractor passages. :class:`XquadDocs` also serves
+TyDi QA GoldP's passages (:mod:`.tydiqa_components`).
 
 Like :mod:`.components`, this module imports ir_datasets and is imported only
 by :func:`xqg_pyserini.irds.xquad.datasets`. Files are resolved when data is
@@ -31,22 +32,35 @@ def _paragraphs(path: Path) -> Iterator[XorDoc]:
 
 
 class XquadDocs(BaseDocs):
-    """The English paragraphs of ``xquad.en.json``, with a docstore for random access.
+    """The paragraphs of one SQuAD-style file, with a docstore for random access.
 
     Parameters
     ----------
     source : SourceFile
-        ``xquad.en.json``.
+        ``xquad.en.json`` for XQuAD.
     store_path : callable
         Returns the docstore directory (read at each access).
     namespace : str
         ir_datasets namespace of the doc ids.
+    read : callable, optional
+        ``path -> passages`` (unique ids); default: every paragraph of an XQuAD file.
+    language : str, optional
+        ``docs_lang()``; default ``"en"``.
     """
 
-    def __init__(self, source: SourceFile, store_path: Callable[[], Path], namespace: str) -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        store_path: Callable[[], Path],
+        namespace: str,
+        read: Callable[[Path], Iterator[XorDoc]] = _paragraphs,
+        language: str = "en",
+    ) -> None:
         self._source = source
         self._store_path = store_path
         self._namespace = namespace
+        self._read = read
+        self._language = language
 
     def docs_path(self, force: bool = True) -> Path | None:
         """The English file (fetched if ``force``; else the local copy or None)."""
@@ -57,7 +71,7 @@ class XquadDocs(BaseDocs):
         store = self.docs_store()
         if store.built():
             return iter(store)
-        return ir_datasets.util.DocstoreSplitter(_paragraphs(self._source.path()), store)
+        return ir_datasets.util.DocstoreSplitter(self._read(self._source.path()), store)
 
     def docs_store(
         self, field: str = "doc_id", options: DocstoreOptions = DEFAULT_DOCSTORE_OPTIONS
@@ -65,7 +79,7 @@ class XquadDocs(BaseDocs):
         """The docstore (built on first lookup): ``docs_store().get("xquad-en-0-0")``."""
         if field != "doc_id":
             raise ValueError(f"this docstore is keyed by 'doc_id' only, not {field!r}")
-        store = SourcedDocstore(self._store_path(), self._source, _paragraphs, options)
+        store = SourcedDocstore(self._store_path(), self._source, self._read, options)
         store.drop_if_stale()
         return store
 
@@ -75,7 +89,7 @@ class XquadDocs(BaseDocs):
         if store.built():
             return store.count()
         local = self._source.local()
-        return None if local is None else len(read_xquad(local).paragraphs)
+        return None if local is None else sum(1 for _ in self._read(local))
 
     def docs_cls(self) -> type[XorDoc]:
         return XorDoc
@@ -84,7 +98,7 @@ class XquadDocs(BaseDocs):
         return self._namespace
 
     def docs_lang(self) -> str:
-        return "en"
+        return self._language
 
 
 class XquadQueries(BaseQueries):

@@ -1,6 +1,7 @@
-"""Reading XQuAD's files: SQuAD v1.1 JSON, checked, as English passages and questions.
+"""Reading SQuAD v1.1 JSON files (XQuAD's, TyDi QA GoldP's), checked, as passages and questions.
 
-One ``xquad.{lang}.json`` file is a single JSON document (not JSON lines)::
+One file (``xquad.{lang}.json``, ``tydiqa-goldp-v1.1-dev.json``) is a single
+JSON document (not JSON lines)::
 
     {"data": [{"title": str,
                "paragraphs": [{"context": str,
@@ -11,7 +12,9 @@ Other fields (``version``, ``answer_start``) are ignored. The whole document is
 parsed with the strict JSON rules of :mod:`xqg_pyserini.data.json_lines`;
 every structural problem is a one-line :class:`CorpusFormatError` naming the
 file and the JSON path, e.g. ``.../xquad.ja.json: data[3].paragraphs[0].qas[1]:
-missing "question"``. The files are small (2 MB at most), so they are read whole.
+missing "question"``. The files are read whole (XQuAD's are 2 MB at most, TyDi
+QA GoldP's train file tens of MB). :func:`read_squad` takes the rule that names
+paragraphs; :func:`read_xquad` is it with XQuAD's positional ids.
 
 No ``from __future__ import annotations`` here: ir_datasets reads the field
 types of :class:`XquadQuery` from ``__annotations__``, as in
@@ -23,7 +26,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, Tuple  # noqa: UP035 (see XquadQuery.answers)
+from typing import Any, Callable, NamedTuple, Tuple  # noqa: UP035 (see XquadQuery.answers)
 
 from xqg_pyserini.data.fields import json_id, json_string
 from xqg_pyserini.data.json_lines import parse_json_object
@@ -31,7 +34,16 @@ from xqg_pyserini.data.lines import decode_line
 from xqg_pyserini.data.records import XorDoc
 from xqg_pyserini.errors import CorpusFormatError
 
-__all__ = ["DOC_ID_PREFIX", "XquadFile", "XquadQuery", "XquadQuestion", "doc_id", "read_xquad"]
+__all__ = [
+    "DOC_ID_PREFIX",
+    "ParagraphId",
+    "XquadFile",
+    "XquadQuery",
+    "XquadQuestion",
+    "doc_id",
+    "read_squad",
+    "read_xquad",
+]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -87,13 +99,21 @@ class XquadQuestion:
     answers : tuple of str
         The ``text`` of each answer, in the file's language, in file order.
     doc_id : str
-        :func:`doc_id` of the paragraph holding it in this file.
+        The id of the paragraph holding it in this file (:func:`doc_id` for XQuAD).
     """
 
     question_id: str
     text: str
     answers: tuple[str, ...]
     doc_id: str
+
+
+#: Names a paragraph: ``(article, paragraph, title, context) -> doc_id`` (positions 0-based).
+ParagraphId = Callable[[int, int, str, str], str]
+
+
+def _positional_id(article: int, paragraph: int, title: str, context: str) -> str:
+    return doc_id(article, paragraph)
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,17 @@ def read_xquad(path: str | Path) -> XquadFile:
     """Parse and check one XQuAD (SQuAD v1.1) file, plain or gzipped.
 
     Paragraph ``p`` of article ``a`` becomes ``XorDoc(doc_id(a, p), title, context)``.
+    Raises as :func:`read_squad`.
+    """
+    return read_squad(path, _positional_id)
+
+
+def read_squad(path: str | Path, paragraph_id: ParagraphId) -> XquadFile:
+    """Parse and check one SQuAD v1.1 file, plain or gzipped.
+
+    Each paragraph becomes ``XorDoc(paragraph_id(a, p, title, context), title,
+    context)``, in file order (ids given twice stay twice: deduplicating is the
+    caller's choice), and each question carries its paragraph's id.
 
     Raises
     ------
@@ -202,9 +233,10 @@ def read_xquad(path: str | Path) -> XquadFile:
             qas = _field(paragraph, "qas", f"{path}: {place}", list)
             context = _present(paragraph, "context", f"{path}: {place}")
             text = json_string(context, f"{path}: {place}", "context", blank=False)
-            paragraphs.append(XorDoc(doc_id(a, p), title, text))
+            name = paragraph_id(a, p, title, text)
+            paragraphs.append(XorDoc(name, title, text))
             for q, qa in enumerate(qas):
-                question = _question(qa, f"{path}: {place}.qas[{q}]", doc_id(a, p))
+                question = _question(qa, f"{path}: {place}.qas[{q}]", name)
                 if question.question_id in seen:
                     raise CorpusFormatError(
                         f"{path}: {place}.qas[{q}]: question id {question.question_id!r} "
