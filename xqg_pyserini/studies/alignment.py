@@ -1,0 +1,367 @@
+"""The cross-language alignment study: parallel questions, their embeddings, the metrics, a report.
+
+Questions come from an ir_datasets family ``{prefix}/{lang}`` whose query ids are shared
+across languages (``xquad/ar``, ``xquad/en``, ...). Each language is measured against a
+pivot (English by default) with :mod:`xqg_pyserini.studies.alignment_metrics`: mean
+parallel and non-parallel cosine and their gap, bitext P@1 both ways, linear CKA and the
+InfoNCE bound at a stated N. :func:`write_alignment_report` writes ``report.md``,
+``report.tex``, ``report.json`` and ``heatmap.png`` (languages x metrics) atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xqg_pyserini.errors import DatasetError, OutputExistsError
+from xqg_pyserini.studies.alignment_metrics import (
+    DEFAULT_TEMPERATURE,
+    AlignmentInputError,
+    bitext_accuracy,
+    infonce_mi_bound,
+    linear_cka,
+    parallel_cosine_gap,
+)
+
+__all__ = [
+    "METRICS",
+    "AlignmentRequest",
+    "AlignmentStudy",
+    "LanguageAlignment",
+    "ParallelQuestions",
+    "available_languages",
+    "measure_pair",
+    "parallel_questions",
+    "run_alignment_study",
+    "write_alignment_report",
+]
+
+#: report columns: (key of LanguageAlignment, header)
+METRICS = (
+    ("parallel_cosine", "parallel cos"),
+    ("non_parallel_cosine", "non-parallel cos"),
+    ("cosine_gap", "gap"),
+    ("p1_to_pivot", "P@1 →pivot"),
+    ("p1_from_pivot", "P@1 pivot→"),
+    ("cka", "linear CKA"),
+    ("infonce_bound", "InfoNCE bound"),
+)
+
+
+@dataclass(frozen=True)
+class AlignmentRequest:
+    """What to measure: ``{dataset_prefix}/{lang}`` for each of ``languages`` against ``pivot``.
+
+    ``languages`` None means every registered language but the pivot; ``batch_size``
+    None means one InfoNCE batch of all the questions.
+    """
+
+    encoder: str
+    output: Path
+    dataset_prefix: str = "xquad"
+    languages: tuple[str, ...] | None = None
+    pivot: str = "en"
+    dtype: str | None = None
+    temperature: float = DEFAULT_TEMPERATURE
+    batch_size: int | None = None
+    max_questions: int | None = None
+    overwrite: bool = False
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class ParallelQuestions:
+    """Questions with the same ids in every language; ``texts[lang][i]`` is question ``ids[i]``."""
+
+    ids: tuple[str, ...]
+    texts: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class LanguageAlignment:
+    """The metrics of one language against the pivot (``infonce_n``: the bound's batch size N)."""
+
+    language: str
+    parallel_cosine: float
+    non_parallel_cosine: float
+    cosine_gap: float
+    p1_to_pivot: float
+    p1_from_pivot: float
+    cka: float
+    infonce_bound: float
+    infonce_loss: float
+    infonce_n: int
+    infonce_batches: int
+
+
+@dataclass(frozen=True)
+class AlignmentStudy:
+    """A finished study: settings, the encoder, and one :class:`LanguageAlignment` per language."""
+
+    settings: dict[str, Any]
+    encoder: dict[str, Any]
+    questions: int
+    rows: list[LanguageAlignment] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "encoder": self.encoder,
+            "questions": self.questions,
+            "languages": {row.language: asdict(row) for row in self.rows},
+        }
+
+
+def available_languages(prefix: str) -> list[str]:
+    """The ``lang`` of every registered id ``{prefix}/{lang}`` with questions (one level deep)."""
+    import ir_datasets
+
+    from xqg_pyserini.irds import register
+
+    register()
+    head = prefix.rstrip("/") + "/"
+    return sorted(
+        dataset_id[len(head) :]
+        for dataset_id in ir_datasets.registry
+        if dataset_id.startswith(head)
+        and "/" not in dataset_id[len(head) :]
+        and ir_datasets.registry[dataset_id].has_queries()
+    )
+
+
+def parallel_questions(
+    prefix: str, languages: Sequence[str], pivot: str, max_questions: int | None = None
+) -> ParallelQuestions:
+    """The questions of ``{prefix}/{lang}`` for the pivot and each language, in the pivot's order.
+
+    Raises
+    ------
+    DatasetError
+        For a language not registered under ``prefix`` (listing the valid ones), sets of
+        question ids that differ from the pivot's (saying how many), or fewer than 2 questions.
+    """
+    from xqg_pyserini.irds.load import load_dataset
+
+    known = available_languages(prefix)
+    for lang in (pivot, *languages):
+        if lang not in known:
+            raise DatasetError(
+                f"no dataset {prefix}/{lang}; languages of {prefix}: {', '.join(known) or 'none'}"
+            )
+    texts: dict[str, dict[str, str]] = {}
+    for lang in dict.fromkeys((pivot, *languages)):
+        queries = load_dataset(f"{prefix}/{lang}").queries_iter()
+        texts[lang] = {q.query_id: q.text for q in queries}
+    ids = list(texts[pivot])
+    for lang in languages:
+        differ = set(ids) ^ set(texts[lang])
+        if differ:
+            raise DatasetError(
+                f"{prefix}/{lang} and {prefix}/{pivot} are not parallel: {len(differ)} question "
+                f"id(s) are in one but not the other (e.g. {sorted(differ)[0]!r})"
+            )
+    ids = ids[: max(max_questions, 0)] if max_questions is not None else ids
+    if len(ids) < 2:
+        raise DatasetError(
+            f"{prefix}: the alignment metrics need at least 2 parallel questions, got {len(ids)}"
+        )
+    return ParallelQuestions(tuple(ids), {lang: [t[i] for i in ids] for lang, t in texts.items()})
+
+
+def measure_pair(
+    language: str,
+    X: np.ndarray,
+    pivot: np.ndarray,
+    temperature: float = DEFAULT_TEMPERATURE,
+    batch_size: int | None = None,
+) -> LanguageAlignment:
+    """The metrics of ``X`` (n, d) float32, one language, against its parallel rows ``pivot``."""
+    gap = parallel_cosine_gap(X, pivot)
+    bitext = bitext_accuracy(X, pivot)
+    bound = infonce_mi_bound(X, pivot, temperature, batch_size=batch_size)
+    return LanguageAlignment(
+        language=language,
+        parallel_cosine=gap.parallel,
+        non_parallel_cosine=gap.non_parallel,
+        cosine_gap=gap.gap,
+        p1_to_pivot=bitext.x_to_y,
+        p1_from_pivot=bitext.y_to_x,
+        cka=linear_cka(X, pivot),
+        infonce_bound=bound.bound,
+        infonce_loss=bound.loss,
+        infonce_n=bound.n,
+        infonce_batches=bound.n_batches,
+    )
+
+
+Encode = Callable[[list[str]], np.ndarray]
+
+
+def run_alignment_study(request: AlignmentRequest, encode: Encode | None = None) -> AlignmentStudy:
+    """Load the questions, encode them, measure every language against the pivot.
+
+    ``encode`` maps texts to float32 (n, dim); by default the request's encoder
+    (:class:`~xqg_pyserini.encoders.transformer.TransformerEncoder`) in chunks of 128.
+    Nothing is written (see :func:`write_alignment_report`).
+    """
+    if request.output.exists() and not request.overwrite:
+        raise OutputExistsError(
+            f"{request.output} exists; pass --overwrite to replace it or choose another --output"
+        )
+    known = available_languages(request.dataset_prefix)
+    languages = request.languages or tuple(lang for lang in known if lang != request.pivot)
+    languages = tuple(lang for lang in languages if lang != request.pivot)
+    if not languages:
+        raise DatasetError(f"no language to compare with the pivot {request.pivot!r}")
+    questions = parallel_questions(
+        request.dataset_prefix, languages, request.pivot, request.max_questions
+    )
+    _check_infonce(request, len(questions.ids))
+    encoder_info: dict[str, Any] = {"name": request.encoder}
+    if encode is None:
+        encode, encoder_info = _transformer_encode(request)
+    from xqg_pyserini.progress import progress_bar
+
+    vectors = {
+        lang: encode(questions.texts[lang])
+        for lang in progress_bar(
+            (request.pivot, *languages), enabled=request.progress, desc="encode", unit="lang"
+        )
+    }
+    rows = [
+        measure_pair(
+            lang, vectors[lang], vectors[request.pivot], request.temperature, request.batch_size
+        )
+        for lang in languages
+    ]
+    settings = {
+        "dataset_prefix": request.dataset_prefix,
+        "languages": list(languages),
+        "pivot": request.pivot,
+        "temperature": request.temperature,
+        "batch_size": rows[0].infonce_n,
+        "max_questions": request.max_questions,
+    }
+    return AlignmentStudy(settings, encoder_info, len(questions.ids), rows)
+
+
+def _check_infonce(request: AlignmentRequest, n: int) -> None:
+    """The InfoNCE settings' errors before any model is loaded."""
+    size = request.batch_size
+    if size is not None and not 2 <= size <= n:
+        raise AlignmentInputError(f"batch_size must be between 2 and n={n}, got {size}")
+    if not (np.isfinite(request.temperature) and request.temperature > 0):
+        raise AlignmentInputError(
+            f"temperature must be a finite number > 0, got {request.temperature}"
+        )
+
+
+def _transformer_encode(request: AlignmentRequest) -> tuple[Encode, dict[str, Any]]:
+    from xqg_pyserini.encoders.spec import resolve_encoder_spec
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    spec = resolve_encoder_spec(request.encoder)
+    encoder = TransformerEncoder(spec.settings, dtype=request.dtype or spec.dtype)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        chunks = [encoder.encode_queries(texts[i : i + 128]) for i in range(0, len(texts), 128)]
+        return np.concatenate(chunks).astype(np.float32, copy=False)
+
+    info = {"name": request.encoder, "settings": spec.settings.to_dict(), "dtype": encoder.dtype}
+    return encode, info
+
+
+def _markdown(study: AlignmentStudy) -> str:
+    s = study.settings
+    out = [
+        f"# Cross-language alignment against `{s['pivot']}`",
+        "",
+        f"Encoder: `{study.encoder['name']}`"
+        + (f" ({study.encoder['dtype']})" if "dtype" in study.encoder else ""),
+        f"Questions: {study.questions} parallel questions of `{s['dataset_prefix']}/{{lang}}`"
+        + (f" (first {s['max_questions']})" if s["max_questions"] else ""),
+        f"InfoNCE: temperature {s['temperature']:g}, N = {s['batch_size']} (bound ≤ log N = "
+        f"{np.log(s['batch_size']):.3f} nats)",
+        "",
+        "| language | " + " | ".join(h for _, h in METRICS) + " |",
+        "|---|" + "---:|" * len(METRICS),
+    ]
+    for row in study.rows:
+        cells = " | ".join(f"{getattr(row, key):.4f}" for key, _ in METRICS)
+        out.append(f"| {row.language} | {cells} |")
+    return "\n".join(out) + "\n"
+
+
+def _latex(study: AlignmentStudy) -> str:
+    def tex(text: str) -> str:
+        return "".join("\\" + c if c in "&%$#_{}" else c for c in text).replace(
+            "→", r"$\rightarrow$"
+        )
+
+    out = [
+        rf"\begin{{tabular}}{{l{'r' * len(METRICS)}}}",
+        r"\toprule",
+        "Language & " + " & ".join(tex(h) for _, h in METRICS) + r" \\",
+        r"\midrule",
+    ]
+    for row in study.rows:
+        out.append(
+            tex(row.language)
+            + " & "
+            + " & ".join(f"{getattr(row, key):.4f}" for key, _ in METRICS)
+            + r" \\"
+        )
+    out += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(out) + "\n"
+
+
+def _heatmap(study: AlignmentStudy, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    values = np.array([[getattr(r, key) for key, _ in METRICS] for r in study.rows])
+    figure, axes = plt.subplots(
+        figsize=(1.5 + 1.1 * len(METRICS), 1.2 + 0.4 * len(study.rows)), dpi=120
+    )
+    axes.imshow(values, aspect="auto", cmap="viridis")
+    axes.set_xticks(range(len(METRICS)), [h for _, h in METRICS], rotation=30, ha="right")
+    axes.set_yticks(range(len(study.rows)), [r.language for r in study.rows])
+    for (i, j), value in np.ndenumerate(values):
+        axes.annotate(f"{value:.2f}", (j, i), ha="center", va="center", fontsize=7, color="w")
+    axes.set_title(f"Alignment against {study.settings['pivot']}", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def write_alignment_report(
+    study: AlignmentStudy, directory: Path, overwrite: bool = False
+) -> list[Path]:
+    """Write ``report.md``, ``report.tex``, ``report.json`` and ``heatmap.png`` into ``directory``.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``directory`` exists and ``overwrite`` is not set.
+    """
+    from xqg_pyserini.atomic import atomic_directory
+
+    if directory.exists() and not overwrite:
+        raise OutputExistsError(
+            f"{directory} exists; pass --overwrite to replace it or choose another --output"
+        )
+    names = ["report.md", "report.tex", "report.json", "heatmap.png"]
+    with atomic_directory(directory) as tmp:
+        (tmp / "report.md").write_text(_markdown(study), "utf-8")
+        (tmp / "report.tex").write_text(_latex(study), "utf-8")
+        text = json.dumps(study.to_json(), indent=2, ensure_ascii=False)
+        (tmp / "report.json").write_text(text + "\n", "utf-8")
+        _heatmap(study, tmp / "heatmap.png")
+    return [directory / name for name in names]
