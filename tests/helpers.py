@@ -203,3 +203,23 @@ def flip_middle_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def isolate_ir_datasets(home: Path, monkeypatch, *unset: str) -> Path:  # type: ignore[no-untyped-def]
+    """A private ``IR_DATASETS_HOME`` at ``home``, the env vars ``unset`` removed, downloads
+    that fail loudly (naming the URL), and our datasets registered. Returns ``home``."""
+    import ir_datasets
+
+    from xqg_pyserini.irds import register
+
+    monkeypatch.setenv("IR_DATASETS_HOME", str(home))
+    for name in unset:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IR_DATASETS_DL_DISABLE_PBAR", "true")
+
+    def no_network(self: object) -> None:
+        raise ConnectionError(f"network disabled in tests: {self.url}")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(ir_datasets.util.RequestsDownload, "stream", no_network)
+    register()
+    return home

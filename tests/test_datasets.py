@@ -22,6 +22,7 @@ from pathlib import Path
 import ir_datasets
 import pytest
 
+from tests.helpers import isolate_ir_datasets
 from xqg_pyserini.data.formats import read_dpr_tsv, read_trec_qrels, read_xor_queries
 from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
@@ -91,17 +92,7 @@ def jsonl(records: list[object]) -> str:
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private IR_DATASETS_HOME, no XOR directory, and downloads that fail loudly."""
-    home = tmp_path / "irds-home"
-    monkeypatch.setenv("IR_DATASETS_HOME", str(home))
-    monkeypatch.delenv(xor_tydi.ENV_VAR, raising=False)
-    monkeypatch.setenv("IR_DATASETS_DL_DISABLE_PBAR", "true")
-
-    def no_network(self: object) -> None:
-        raise ConnectionError(f"network disabled in tests: {self.url}")  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(ir_datasets.util.RequestsDownload, "stream", no_network)
-    register()
-    return home
+    return isolate_ir_datasets(tmp_path / "irds-home", monkeypatch, xor_tydi.ENV_VAR)
 
 
 # --------------------------------------------------------------------------- DPR corpus TSV
@@ -375,6 +366,7 @@ assert not any(m.startswith("xqg_pyserini.irds.components") for m in sys.modules
 sys.meta_path.insert(0, RegisterAfterIrDatasets())
 datasets.register()  # imports ir_datasets, whose hook calls register() again
 import ir_datasets
+from tests.helpers import isolate_ir_datasets
 """,
 }
 

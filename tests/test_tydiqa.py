@@ -19,9 +19,10 @@ from typing import Any
 import ir_datasets
 import pytest
 
+from tests.helpers import isolate_ir_datasets
 from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
-from xqg_pyserini.irds import dataset_ids, register, tydiqa
+from xqg_pyserini.irds import dataset_ids, tydiqa
 from xqg_pyserini.irds.sources import DatasetFileMissingError
 
 HELSINKI = "Helsinki on Suomen pääkaupunki ja suurin kaupunki."
@@ -107,17 +108,7 @@ def place(directory: Path, files: dict[str, object] | None = None, gz: bool = Fa
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private IR_DATASETS_HOME, no TyDi directory, and downloads that fail loudly."""
-    home = tmp_path / "irds-home"
-    monkeypatch.setenv("IR_DATASETS_HOME", str(home))
-    monkeypatch.delenv(tydiqa.ENV_VAR, raising=False)
-    monkeypatch.setenv("IR_DATASETS_DL_DISABLE_PBAR", "true")
-
-    def no_network(self: object) -> None:
-        raise ConnectionError(f"network disabled in tests: {self.url}")  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(ir_datasets.util.RequestsDownload, "stream", no_network)
-    register()
-    return home
+    return isolate_ir_datasets(tmp_path / "irds-home", monkeypatch, tydiqa.ENV_VAR)
 
 
 @pytest.fixture()

@@ -12,8 +12,9 @@ Each subcommand has its own ``--help`` and ``--config``. The work is done by
 
 from __future__ import annotations
 
-import importlib
 import sys
+
+from xqg_pyserini.cli.subcommands import dispatch
 
 __all__ = ["COMMANDS", "main"]
 
@@ -28,25 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _usage() -> str:
-    lines = [f"usage: {PROG} COMMAND [options]   ({PROG} COMMAND --help for its options)", ""]
-    lines.append("commands:")
-    lines += [f"  {name:<10} {summary}" for name, (_, summary) in COMMANDS.items()]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help"):
-        print(_usage())
-        return 0 if argv else 2
-    name = argv[0]
-    if name not in COMMANDS:
-        print(f"{PROG}: error: unknown command {name!r}; expected one of: "
-              f"{', '.join(COMMANDS)}", file=sys.stderr)  # fmt: skip
-        return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    return int(module.main(argv[1:]))
+    return dispatch(PROG, COMMANDS, argv)
 
 
 if __name__ == "__main__":
