@@ -223,3 +223,14 @@ def isolate_ir_datasets(home: Path, monkeypatch, *unset: str) -> Path:  # type: 
     monkeypatch.setattr(ir_datasets.util.RequestsDownload, "stream", no_network)
     register()
     return home
+
+
+def write_text_files(directory: Path, files: dict[str, str], gz: bool = False) -> Path:
+    """Write ``{name: text}`` into ``directory`` (as ``name.gz`` when ``gz``). Returns it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        if gz:
+            (directory / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8")))
+        else:
+            (directory / name).write_text(text, encoding="utf-8")
+    return directory

@@ -10,7 +10,6 @@ downloads fail, so nothing leaves the test.
 from __future__ import annotations
 
 import copy
-import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import ir_datasets
 import pytest
 
-from tests.helpers import isolate_ir_datasets
+from tests.helpers import isolate_ir_datasets, write_text_files
 from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.irds import dataset_ids, tydiqa
@@ -94,15 +93,11 @@ def published(document: object) -> str:
 
 
 def place(directory: Path, files: dict[str, object] | None = None, gz: bool = False) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for split, document in (files or {"dev": DEV, "train": TRAIN}).items():
-        name = f"tydiqa-goldp-v1.1-{split}.json"
-        text = document if isinstance(document, str) else published(document)
-        if gz:
-            (directory / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8")))
-        else:
-            (directory / name).write_text(text, encoding="utf-8")
-    return directory
+    texts = {
+        f"tydiqa-goldp-v1.1-{split}.json": doc if isinstance(doc, str) else published(doc)
+        for split, doc in (files or {"dev": DEV, "train": TRAIN}).items()
+    }
+    return write_text_files(directory, texts, gz)
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from typing import Any
 import ir_datasets
 import pytest
 
-from tests.helpers import isolate_ir_datasets
+from tests.helpers import isolate_ir_datasets, write_text_files
 from xqg_pyserini.data.records import TrecQrel, XorDoc
 from xqg_pyserini.errors import CorpusFormatError
 from xqg_pyserini.irds import dataset_ids, xqg_demo, xquad
@@ -178,15 +178,11 @@ def published(document: object) -> str:
 
 
 def place(directory: Path, files: dict[str, object] | None = None, gz: bool = False) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for lang, document in (files or FILES).items():
-        name = f"xquad.{lang}.json"
-        text = document if isinstance(document, str) else published(document)
-        if gz:
-            (directory / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8")))
-        else:
-            (directory / name).write_text(text, encoding="utf-8")
-    return directory
+    texts = {
+        f"xquad.{lang}.json": doc if isinstance(doc, str) else published(doc)
+        for lang, doc in (files or FILES).items()
+    }
+    return write_text_files(directory, texts, gz)
 
 
 @pytest.fixture(autouse=True)

@@ -121,6 +121,8 @@ class DprTsvDocs(BaseDocs):
         self._source = source
         self._store_path = store_path
         self._namespace = namespace
+        self._read: Callable[[Path], Iterator[XorDoc]] = read_dpr_tsv
+        self._language = "en"
 
     def docs_path(self, force: bool = True) -> Path | None:
         """The corpus file (fetched if ``force``; else the local copy or None)."""
@@ -134,7 +136,7 @@ class DprTsvDocs(BaseDocs):
         store = self.docs_store()
         if store.built():
             return iter(store)
-        return ir_datasets.util.DocstoreSplitter(read_dpr_tsv(self._source.path()), store)
+        return ir_datasets.util.DocstoreSplitter(self._read(self._source.path()), store)
 
     def docs_store(
         self, field: str = "doc_id", options: DocstoreOptions = DEFAULT_DOCSTORE_OPTIONS
@@ -142,7 +144,7 @@ class DprTsvDocs(BaseDocs):
         """The docstore (built on first lookup): ``docs_store().get(doc_id)``."""
         if field != "doc_id":
             raise ValueError(f"this docstore is keyed by 'doc_id' only, not {field!r}")
-        store = SourcedDocstore(self._store_path(), self._source, read_dpr_tsv, options)
+        store = SourcedDocstore(self._store_path(), self._source, self._read, options)
         store.drop_if_stale()
         return store
 
@@ -152,8 +154,9 @@ class DprTsvDocs(BaseDocs):
         if store.built():
             return store.count()
         local = self._source.local()
-        if local is None:
-            return None
+        return None if local is None else self._count_local(local)
+
+    def _count_local(self, local: Path) -> int | None:
         from xqg_pyserini.data.corpus import count_lines
 
         lines = count_lines(local)
@@ -166,7 +169,7 @@ class DprTsvDocs(BaseDocs):
         return self._namespace
 
     def docs_lang(self) -> str:
-        return "en"
+        return self._language
 
 
 class XorQueriesFile(BaseQueries):

@@ -19,7 +19,7 @@ from ir_datasets.indices import DEFAULT_DOCSTORE_OPTIONS, Docstore, DocstoreOpti
 
 from xqg_pyserini.data.records import TrecQrel, XorDoc
 from xqg_pyserini.errors import CorpusFormatError
-from xqg_pyserini.irds.components import SourcedDocstore
+from xqg_pyserini.irds.components import DprTsvDocs
 from xqg_pyserini.irds.sources import SourceFile
 from xqg_pyserini.irds.xquad import read_qrels, read_queries
 from xqg_pyserini.irds.xquad_format import DOC_ID_PREFIX, XquadQuery, read_xquad
@@ -31,8 +31,11 @@ def _paragraphs(path: Path) -> Iterator[XorDoc]:
     return iter(read_xquad(path).paragraphs)
 
 
-class XquadDocs(BaseDocs):
+class XquadDocs(DprTsvDocs):
     """The paragraphs of one SQuAD-style file, with a docstore for random access.
+
+    :class:`~xqg_pyserini.irds.components.DprTsvDocs` with another reader: the
+    same source, docstore and staleness rules.
 
     Parameters
     ----------
@@ -56,49 +59,12 @@ class XquadDocs(BaseDocs):
         read: Callable[[Path], Iterator[XorDoc]] = _paragraphs,
         language: str = "en",
     ) -> None:
-        self._source = source
-        self._store_path = store_path
-        self._namespace = namespace
+        super().__init__(source, store_path, namespace)
         self._read = read
         self._language = language
 
-    def docs_path(self, force: bool = True) -> Path | None:
-        """The English file (fetched if ``force``; else the local copy or None)."""
-        return self._source.path() if force else self._source.local()
-
-    def docs_iter(self) -> Iterator[XorDoc]:
-        """The paragraphs in file order; slicing (``docs_iter()[a:b]``) uses the docstore."""
-        store = self.docs_store()
-        if store.built():
-            return iter(store)
-        return ir_datasets.util.DocstoreSplitter(self._read(self._source.path()), store)
-
-    def docs_store(
-        self, field: str = "doc_id", options: DocstoreOptions = DEFAULT_DOCSTORE_OPTIONS
-    ) -> SourcedDocstore:
-        """The docstore (built on first lookup): ``docs_store().get("xquad-en-0-0")``."""
-        if field != "doc_id":
-            raise ValueError(f"this docstore is keyed by 'doc_id' only, not {field!r}")
-        store = SourcedDocstore(self._store_path(), self._source, self._read, options)
-        store.drop_if_stale()
-        return store
-
-    def docs_count(self) -> int | None:
-        """Number of paragraphs: the docstore's, else counted in a local file, else None."""
-        store = self.docs_store()
-        if store.built():
-            return store.count()
-        local = self._source.local()
-        return None if local is None else sum(1 for _ in self._read(local))
-
-    def docs_cls(self) -> type[XorDoc]:
-        return XorDoc
-
-    def docs_namespace(self) -> str:
-        return self._namespace
-
-    def docs_lang(self) -> str:
-        return self._language
+    def _count_local(self, local: Path) -> int | None:
+        return sum(1 for _ in self._read(local))
 
 
 class XquadQueries(BaseQueries):
