@@ -288,13 +288,15 @@ def test_every_id_is_registered_with_its_components() -> None:
     xquad = {"xquad": (True, False, False), "xquad/distractors": (True, False, False)}
     for lang in ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"):
         xquad[f"xquad/{lang}"] = xquad[f"xquad/{lang}/distractors"] = (True, True, True)
+    xquad["xquad-all"] = xquad["xquad-all/distractors"] = (True, True, True)
     tydiqa = {
         f"tydiqa-goldp/{split}/{lang}": (True, True, True)
         for split in ("train", "dev")
         for lang in ("ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te")
     }
-    assert set(expected) | set(xquad) | set(tydiqa) == set(dataset_ids())
-    for dataset_id, provides in {**expected, **xquad, **tydiqa}.items():
+    mkqa = {f"mkqa/{lang}": (True, True, False) for lang in MKQA_LANGUAGES}
+    assert set(expected) | set(xquad) | set(tydiqa) | set(mkqa) == set(dataset_ids())
+    for dataset_id, provides in {**expected, **xquad, **tydiqa, **mkqa}.items():
         dataset = ir_datasets.load(dataset_id)
         assert (dataset.has_docs(), dataset.has_queries(), dataset.has_qrels()) == provides
         assert dataset.docs_cls() is XorDoc
@@ -303,6 +305,37 @@ def test_every_id_is_registered_with_its_components() -> None:
         if dataset.has_queries() and dataset_id in expected:  # others': test_xquad, test_tydiqa
             assert dataset.queries_cls() is XorQuery and dataset.queries_lang() is None
     assert ir_datasets.docs_parent_id("xor-tydi/retrieve/dev") == "xor-tydi/retrieve"
+
+
+# MKQA's 26 languages, as apple/ml-mkqa lists them
+MKQA_LANGUAGES = [
+    "ar",
+    "da",
+    "de",
+    "en",
+    "es",
+    "fi",
+    "fr",
+    "he",
+    "hu",
+    "it",
+    "ja",
+    "km",
+    "ko",
+    "ms",
+    "nl",
+    "no",
+    "pl",
+    "pt",
+    "ru",
+    "sv",
+    "th",
+    "tr",
+    "vi",
+    "zh_cn",
+    "zh_hk",
+    "zh_tw",
+]
 
 
 def test_registering_again_into_a_registry_holding_our_ids_is_silent(

@@ -12,6 +12,10 @@ and the gzip stream sometimes damaged. For each input the reader must either
   refuse), or
 * raise the project's error (``RunFormatError`` for runs, ``CorpusFormatError``
   otherwise) with a one-line message ``path:N: ...``, N a line of the file.
+  The SQuAD-style documents of XQuAD and TyDi QA GoldP are one JSON document
+  per file, and their reader names the line of a JSON syntax error but the
+  JSON path of any other problem (``path: data[0].paragraphs[1]: ...``), so
+  for them ``path: ...`` (the file, no line) is accepted too.
 
 Any other exception fails the test. Examples are derandomized and counted
 (``tests/helpers.py:fuzz_settings``); ``XQG_FUZZ_EXAMPLES=10000`` runs a longer
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -30,7 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.helpers import fuzz_settings, valid_id
@@ -46,6 +51,9 @@ from xqg_pyserini.data.records import TrecQrel, XorDoc, XorQuery
 from xqg_pyserini.data.topics import read_topics_tsv
 from xqg_pyserini.errors import CorpusFormatError, XqgError
 from xqg_pyserini.eval.run_file import Hit, RunFormatError, read_trec_run
+from xqg_pyserini.irds import tydiqa
+from xqg_pyserini.irds.mkqa_format import MkqaQuery, read_mkqa
+from xqg_pyserini.irds.xquad_format import XquadFile, XquadQuestion, read_xquad
 
 # --------------------------------------------------------------- the test's own reading
 
@@ -255,11 +263,132 @@ def expect_dpr(path: Path, plain: bytes) -> list[XorDoc]:
     return docs
 
 
+# MKQA (mkqa.jsonl): every line gives all 26 languages; answers of these types are kept.
+MKQA_LANGUAGES = (
+    "ar", "da", "de", "en", "es", "fi", "fr", "he", "hu", "it", "ja", "km", "ko",
+    "ms", "nl", "no", "pl", "pt", "ru", "sv", "th", "tr", "vi", "zh_cn", "zh_hk", "zh_tw",
+)  # fmt: skip
+MKQA_KEPT = ("entity", "date", "number", "number_with_unit", "short_phrase")
+MKQA_TYPES = (*MKQA_KEPT, "unanswerable", "long_answer", "binary")
+MKQA_READ = "zh_cn"  # the language the fuzzed reader is asked for
+
+
+def mkqa_answers(items: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(kept texts and aliases, each once; every type) of one language's answer list."""
+    check(isinstance(items, list))
+    kept: list[str] = []
+    types = []
+    for answer in items:  # type: ignore[attr-defined]
+        check(isinstance(answer, dict) and "type" in answer and "text" in answer)
+        check(answer["type"] in MKQA_TYPES)
+        text, entity = answer["text"], answer.get("entity")
+        aliases = answer.get("aliases") or []
+        check(text is None or isinstance(text, str))
+        check(entity is None or isinstance(entity, str))
+        check(isinstance(aliases, list) and all(isinstance(a, str) for a in aliases))
+        types.append(answer["type"])
+        for value in [text, *aliases] if answer["type"] in MKQA_KEPT else []:
+            if nonblank(value) and value not in kept:
+                kept.append(value)
+    return tuple(kept), tuple(types)
+
+
+def expect_mkqa(path: Path, plain: bytes) -> list[MkqaQuery]:
+    queries = []
+    for _, text in text_lines(plain):
+        record = strict_json(text)
+        check({"example_id", "queries", "answers"} <= set(record))
+        example_id, texts, answers = record["example_id"], record["queries"], record["answers"]
+        check(type(example_id) is int and isinstance(texts, dict) and isinstance(answers, dict))
+        check(all(nonblank(texts.get(lang)) for lang in MKQA_LANGUAGES))
+        check(all(lang in answers for lang in MKQA_LANGUAGES))
+        found = {lang: mkqa_answers(answers[lang]) for lang in MKQA_LANGUAGES}
+        english, types = found["en"]
+        queries.append(
+            MkqaQuery(
+                str(example_id), texts[MKQA_READ], MKQA_READ, english, found[MKQA_READ][0], types
+            )
+        )
+    unique([q.query_id for q in queries])
+    return queries
+
+
+def squad_document(plain: bytes) -> list[tuple[int, int, str, str, list[XquadQuestion]]]:
+    """``(article, paragraph, title, context, questions)`` of a SQuAD v1.1 file, in order.
+
+    One JSON document (a UTF-8 byte-order mark allowed), strict JSON as JSON lines are;
+    positions are 0-based, and the questions' ``doc_id`` is left empty.
+    """
+    if plain.startswith(b"\xef\xbb\xbf"):
+        plain = plain[3:]
+    try:
+        text = plain.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Bad from None
+    document = strict_json(text)
+    check(isinstance(document.get("data"), list))
+    paragraphs = []
+    for a, article in enumerate(document["data"]):
+        check(isinstance(article, dict) and isinstance(article.get("paragraphs"), list))
+        check(nonblank(article.get("title")))
+        for p, paragraph in enumerate(article["paragraphs"]):
+            check(isinstance(paragraph, dict) and isinstance(paragraph.get("qas"), list))
+            check(nonblank(paragraph.get("context")))
+            questions = []
+            for qa in paragraph["qas"]:
+                check(isinstance(qa, dict) and isinstance(qa.get("answers"), list))
+                check(qa["answers"] and "id" in qa and valid_id(qa["id"]))
+                check(nonblank(qa.get("question")))
+                check(all(isinstance(x, dict) and nonblank(x.get("text")) for x in qa["answers"]))
+                answers = tuple(x["text"] for x in qa["answers"])
+                questions.append(XquadQuestion(qa["id"], qa["question"], answers, ""))
+            paragraphs.append((a, p, article["title"], paragraph["context"], questions))
+    unique([q.question_id for *_, questions in paragraphs for q in questions])
+    return paragraphs
+
+
+def expect_xquad(path: Path, plain: bytes) -> XquadFile:
+    docs, questions = [], []
+    for a, p, title, context, qs in squad_document(plain):
+        doc_id = f"xquad-en-{a}-{p}"
+        docs.append(XorDoc(doc_id, title, context))
+        questions += [XquadQuestion(q.question_id, q.text, q.answers, doc_id) for q in qs]
+    return XquadFile(tuple(docs), tuple(questions))
+
+
+TYDI_NAMES = {name: code for code, name in tydiqa.LANGUAGES.items()}
+
+
+def expect_tydiqa(path: Path, plain: bytes) -> dict[str, tydiqa.TydiLanguage]:
+    passages: dict[str, dict[str, XorDoc]] = {code: {} for code in TYDI_NAMES.values()}
+    questions: dict[str, list[XquadQuestion]] = {code: [] for code in TYDI_NAMES.values()}
+    for _, _, title, context, qs in squad_document(plain):
+        for q in qs:
+            code = TYDI_NAMES.get(q.question_id.split("-")[0])
+            check(code is not None)
+            digest = hashlib.sha1((title + "\0" + context).encode("utf-8")).hexdigest()
+            doc_id = f"tydiqa-goldp-{code}-{digest[:16]}"
+            passages[code].setdefault(doc_id, XorDoc(doc_id, title, context))  # type: ignore[index]
+            questions[code].append(XquadQuestion(q.question_id, q.text, q.answers, doc_id))  # type: ignore[index]
+    return {
+        code: tydiqa.TydiLanguage(tuple(passages[code].values()), tuple(questions[code]))
+        for code in passages
+    }
+
+
+def read_tydiqa(path: Path) -> dict[str, tydiqa.TydiLanguage]:
+    # The reader caches a parse by (path, size, mtime): the fuzz rewrites one path
+    # faster than mtime ticks, so each example starts from an empty cache.
+    tydiqa._by_language.cache_clear()
+    return {code: tydiqa.read_language(path, code) for code in tydiqa.LANGUAGES}
+
+
 class Reader(NamedTuple):
     file_name: str
     read: Callable[[Path], Any]
     expect: Callable[[Path, bytes], Any]
     error: type[XqgError]
+    whole_file: bool = False  # one JSON document: errors may name a JSON path, not a line
 
 
 READERS = {
@@ -283,6 +412,11 @@ READERS = {
     "resume": Reader("r.jsonl", completed_doc_ids, expect_resume, CorpusFormatError),
     "run": Reader("run.trec", read_trec_run, expect_run, RunFormatError),
     "topics": Reader("topics.tsv", read_topics_tsv, expect_topics, CorpusFormatError),
+    "mkqa": Reader(
+        "mkqa.jsonl", lambda p: list(read_mkqa(p, MKQA_READ)), expect_mkqa, CorpusFormatError
+    ),
+    "xquad": Reader("xquad.xx.json", read_xquad, expect_xquad, CorpusFormatError, True),
+    "tydiqa": Reader("tydiqa.json", read_tydiqa, expect_tydiqa, CorpusFormatError, True),
 }
 
 # ----------------------------------------------------------------------- valid files
@@ -372,14 +506,128 @@ def tsv_line(draw: st.DrawFn, reader: str) -> str:
     return draw(st.sampled_from([" ", "\t", "  ", " \t"])).join(fields)
 
 
+MKQA_IDS = st.sampled_from([0, 7, -7449157003522518870, 563260143484355911]) | st.integers()
+SPECIAL = st.sampled_from([None, [], {}, "", " ", "entity", "binary", "long_answer", 1, True])
+
+
+def mkqa_answer(draw: st.DrawFn) -> dict[str, Any]:
+    answer: dict[str, Any] = {"type": draw(st.sampled_from(MKQA_TYPES))}
+    answer["text"] = draw(TEXT | st.none())
+    if draw(st.booleans()):
+        answer["entity"] = draw(st.sampled_from(["Q545186", "Q1"]) | st.none())
+    if draw(st.booleans()):
+        answer["aliases"] = draw(st.lists(TEXT, max_size=2))
+    return answer
+
+
+def mkqa_record(draw: st.DrawFn) -> dict[str, Any]:
+    """One MKQA line: the read language, English and one more drawn, the rest filled in."""
+    english = draw(NONBLANK)
+    answers = {
+        lang: [mkqa_answer(draw) for _ in range(draw(st.integers(0, 2)))]
+        for lang in ("en", MKQA_READ, "de")
+    }
+    queries = {lang: f"[{lang}] {english}" for lang in MKQA_LANGUAGES}
+    queries.update({"en": english, MKQA_READ: draw(NONBLANK)})
+    return {
+        "example_id": draw(MKQA_IDS),
+        "query": english,
+        "queries": queries,
+        "answers": {lang: answers.get(lang, answers["de"]) for lang in MKQA_LANGUAGES},
+    }
+
+
+def squad_file(draw: st.DrawFn, reader: str) -> dict[str, Any]:
+    """A SQuAD v1.1 document: XQuAD's, or TyDi QA GoldP's (ids prefixed by a language name)."""
+    names = [*TYDI_NAMES, "klingon", ""] if reader == "tydiqa" else [""]
+
+    def qa() -> dict[str, Any]:
+        prefix = draw(st.sampled_from(names))
+        qid = draw(IDS)
+        return {
+            "answers": [
+                {"answer_start": draw(st.integers(0, 9)), "text": draw(NONBLANK)}
+                for _ in range(draw(st.integers(1, 2)))
+            ],
+            "id": f"{prefix}-{qid}" if prefix else qid,
+            "question": draw(NONBLANK),
+        }
+
+    titles = st.sampled_from(["Helsinki", "Super_Bowl_50"]) | NONBLANK
+    contexts = st.sampled_from(["Oslo is the capital of Norway."]) | NONBLANK
+    return {
+        "data": [
+            {
+                "title": draw(titles),
+                "paragraphs": [
+                    {
+                        "context": draw(contexts),
+                        "qas": [qa() for _ in range(draw(st.integers(0, 2)))],
+                    }
+                    for _ in range(draw(st.integers(0, 2)))
+                ],
+            }
+            for _ in range(draw(st.integers(0, 3)))
+        ],
+        "version": "1.1",
+    }
+
+
+def nested_mutation(draw: st.DrawFn, value: Any) -> Any:
+    """Give one field or item, at any depth, another JSON value, or delete it."""
+    containers = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, (dict, list)):
+            containers.append(node)
+            for child in node.values() if isinstance(node, dict) else node:
+                walk(child)
+
+    walk(value)
+    target = draw(st.sampled_from(containers))
+    other = SPECIAL | JSON_VALUES | IDS | TEXT
+    if isinstance(target, dict):
+        keys = sorted(target, key=str) + ["type", "text", "aliases", "id", "title", "x", ""]
+        key = draw(st.sampled_from(keys))
+        if draw(st.integers(0, 2)) == 0:
+            target.pop(key, None)
+        else:
+            target[key] = draw(other)
+    elif target and draw(st.booleans()):
+        index = draw(st.integers(0, len(target) - 1))
+        if draw(st.booleans()):
+            del target[index]
+        else:
+            target[index] = draw(other)
+    else:
+        target.append(draw(other))
+    return value
+
+
 @st.composite
 def valid_file(draw: st.DrawFn, reader: str) -> bytes:
     """A valid file of ``reader``'s format (give or take a repeated id), as bytes."""
+    if reader in ("xquad", "tydiqa"):
+        document = squad_file(draw, reader)
+        if draw(st.booleans()):
+            document = nested_mutation(draw, document)
+        indent = draw(st.sampled_from([None, 2]))
+        text = json.dumps(document, indent=indent, ensure_ascii=draw(st.booleans()))
+        if draw(st.integers(0, 5)) == 0:
+            text = "\ufeff" + text
+        return (text + draw(st.sampled_from(["", "\n", "\r\n"]))).encode("utf-8", "surrogatepass")
     count = draw(st.integers(0, 5))
     if reader in ("run", "qrels", "topics", "dpr"):
         lines = [tsv_line(draw, reader) for _ in range(count)]
         if reader == "dpr":
             lines.insert(0, "id\ttext\ttitle")
+    elif reader == "mkqa":
+        records = [mkqa_record(draw) for _ in range(count)]
+        if records and draw(st.booleans()):
+            index = draw(st.integers(0, len(records) - 1))
+            records[index] = nested_mutation(draw, records[index])
+        ascii_only = draw(st.booleans())
+        lines = [json.dumps(r, ensure_ascii=ascii_only) for r in records]
     else:
         records = [json_record(draw, reader) for _ in range(count)]
         if records and draw(st.booleans()):
@@ -455,6 +703,9 @@ def read_and_judge(reader: str, directory: Path, plain: bytes, gz: bool, damage:
         assert type(exc) is spec.error, (type(exc), message)
         assert "\n" not in message and "\r" not in message, message
         match = re.match(rf"{re.escape(str(path))}:([0-9]+): \S", message)
+        if match is None and spec.whole_file:
+            assert re.match(rf"{re.escape(str(path))}: \S", message), message
+            return
         assert match, message
         line = int(match.group(1))
         assert line >= 1, message
@@ -490,5 +741,6 @@ def test_mutated_valid_files(workdir: Path, reader: str, data: st.DataObject) ->
 @pytest.mark.parametrize("reader", list(READERS))
 @fuzz_settings()
 @given(raw=st.binary(max_size=200), gz=st.booleans())
+@example(raw=b'{"data": ' + b"[" * 100_000 + b"}", gz=False)  # too deep for json.loads
 def test_any_bytes(workdir: Path, reader: str, raw: bytes, gz: bool) -> None:
     read_and_judge(reader, workdir, raw, gz, b"")

@@ -207,12 +207,14 @@ def test_every_xquad_id_is_registered_with_its_components() -> None:
         *(f"xquad/{lang}" for lang in xquad.LANGUAGES),
         "xquad/distractors",
         *(f"xquad/{lang}/distractors" for lang in xquad.LANGUAGES),
+        "xquad-all",
+        "xquad-all/distractors",
     ]
     assert len(xquad.LANGUAGES) == 12 and list(xquad.DATASET_IDS) == ids
     assert set(ids) <= set(dataset_ids()) <= set(ir_datasets.registry)
     for dataset_id in ids:
         dataset = ir_datasets.load(dataset_id)
-        with_queries = dataset_id.count("/") >= 1 and dataset_id != "xquad/distractors"
+        with_queries = dataset_id not in ("xquad", "xquad/distractors")
         assert (dataset.has_docs(), dataset.has_queries(), dataset.has_qrels()) == (
             True,
             with_queries,
@@ -221,7 +223,8 @@ def test_every_xquad_id_is_registered_with_its_components() -> None:
         assert dataset.docs_cls() is XorDoc and dataset.docs_lang() == "en"
         if with_queries:
             assert dataset.queries_cls() is XquadQuery
-            assert dataset.queries_lang() == dataset_id.split("/")[1]
+            every = dataset_id.startswith("xquad-all")
+            assert dataset.queries_lang() == (None if every else dataset_id.split("/")[1])
     assert ir_datasets.docs_parent_id("xquad/zh") == "xquad"
 
 
@@ -282,6 +285,28 @@ def test_answers_are_english_and_language_answers_are_the_file_s(fixture_dir: Pa
     assert questions.answers == {qid: list(a) for qid, a in ENGLISH_ANSWERS.items()}
     assert set(questions.languages.values()) == {"zh"}
     assert questions.qrels == {q.query_id: {q.doc_id: 1} for q in QRELS}
+
+
+def test_every_language_in_one_dataset_with_language_prefixed_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {lang: FILES.get(lang, EN) for lang in xquad.LANGUAGES}  # the rest: English copies
+    monkeypatch.setenv(xquad.ENV_VAR, str(place(tmp_path / "x", files)))
+    for dataset_id, docs in [("xquad-all", 3), ("xquad-all/distractors", 3 + 5500)]:
+        dataset = ir_datasets.load(dataset_id)
+        queries = list(dataset.queries_iter())
+        assert len(queries) == 12 * len(QRELS) and dataset.docs_count() == docs
+        assert [q.language for q in queries[:: len(QRELS)]] == list(xquad.LANGUAGES)
+        de = [q for q in queries if q.language == "de"]
+        assert de == [
+            q._replace(query_id=f"de-{q.query_id}")
+            for q in ir_datasets.load("xquad/de").queries_iter()
+        ]
+        assert list(dataset.qrels_iter()) == [
+            qrel._replace(query_id=f"{lang}-{qrel.query_id}")
+            for lang in xquad.LANGUAGES
+            for qrel in QRELS
+        ]
 
 
 def test_the_english_corpus_alone(fixture_dir: Path) -> None:
@@ -474,3 +499,7 @@ def test_the_real_copy_has_1190_questions_per_language_over_240_paragraphs(
         assert len(qrels) == 1190 and {q.doc_id for q in qrels} == doc_ids, lang
         paragraphs = read_xquad(REAL_COPY / f"xquad.{lang}.json").paragraphs
         assert [d.doc_id for d in paragraphs] == [d.doc_id for d in english.paragraphs], lang
+    every = ir_datasets.load("xquad-all")
+    ids = [q.query_id for q in every.queries_iter()]
+    assert len(ids) == len(set(ids)) == 12 * 1190
+    assert sum(1 for _ in every.qrels_iter()) == 12 * 1190

@@ -3,9 +3,12 @@
 Ids: ``xor-tydi/retrieve`` (docs), ``xor-tydi/retrieve/{train,dev,test}`` (docs +
 queries), ``xqg-demo`` (docs), ``xqg-demo/{train,dev}`` (docs + queries + qrels),
 ``xquad`` (docs), ``xquad/{lang}`` (docs + queries + qrels), and both again with
-``/distractors`` (``xquad/distractors``, ``xquad/{lang}/distractors``),
-``tydiqa-goldp/{train,dev}/{lang}`` (docs + queries + qrels, one language each).
-One module per collection (:mod:`.xor_tydi`, :mod:`.xqg_demo`, :mod:`.xquad`, :mod:`.tydiqa`),
+``/distractors`` (``xquad/distractors``, ``xquad/{lang}/distractors``), ``xquad-all`` and
+``xquad-all/distractors`` (every language's questions, ids ``{lang}-{XQuAD id}``),
+``tydiqa-goldp/{train,dev}/{lang}`` (docs + queries + qrels, one language each),
+``mkqa/{lang}`` (XOR-Retrieve's docs + MKQA's queries in 26 languages, no qrels).
+One module per collection (:mod:`.xor_tydi`, :mod:`.xqg_demo`, :mod:`.xquad`, :mod:`.tydiqa`,
+:mod:`.mkqa`),
 the ir_datasets components they share (:mod:`.components`), where the published files come from
 (:mod:`.sources`) and :func:`~xqg_pyserini.irds.load.load_dataset` (:mod:`.load`).
 The file readers and record types they use live in :mod:`xqg_pyserini.data.formats`
@@ -30,13 +33,14 @@ _in_progress = False
 
 def dataset_ids() -> tuple[str, ...]:
     """Every id :func:`register` adds, in registration order."""
-    from xqg_pyserini.irds import tydiqa, xor_tydi, xqg_demo, xquad
+    from xqg_pyserini.irds import mkqa, tydiqa, xor_tydi, xqg_demo, xquad
 
     return (
         *xor_tydi.DATASET_IDS,
         *xqg_demo.DATASET_IDS,
         *xquad.DATASET_IDS,
         *tydiqa.DATASET_IDS,
+        *mkqa.DATASET_IDS,
     )
 
 
@@ -65,10 +69,10 @@ def register() -> None:
 
 
 def _register_all(registry: object) -> None:
-    from xqg_pyserini.irds import tydiqa, xor_tydi, xqg_demo, xquad
+    from xqg_pyserini.irds import mkqa, tydiqa, xor_tydi, xqg_demo, xquad
 
     existing = set(registry)  # type: ignore[call-overload]
-    for module in (xor_tydi, xqg_demo, xquad, tydiqa):
+    for module in (xor_tydi, xqg_demo, xquad, tydiqa, mkqa):
         for dataset_id, dataset in module.datasets().items():
             if dataset_id in existing:
                 if not getattr(registry[dataset_id], "xqg_pyserini_dataset", False):  # type: ignore[index]

@@ -12,9 +12,12 @@ like XOR-Retrieve:
   (:class:`XquadQuery`, ``query_id`` the XQuAD id, unique within the dataset as
   XOR-Retrieve's are), and qrels pointing each question to the English
   paragraph the English file places it in (relevance 1);
-* ``xquad/distractors`` and ``xquad/{lang}/distractors``: the same, with the
-  5,500 passages of ``xqg-demo`` after the paragraphs, so that scores are not
-  saturated by a 240-paragraph corpus.
+* ``xquad-all``: the questions of all twelve languages in one dataset, their ids
+  ``{lang}-{XQuAD id}`` (so one run, one qrels file and one eval report hold them
+  all), over the same paragraphs;
+* ``xquad/distractors``, ``xquad/{lang}/distractors`` and ``xquad-all/distractors``:
+  the same, with the 5,500 passages of ``xqg-demo`` after the paragraphs, so that
+  scores are not saturated by a 240-paragraph corpus.
 
 ``answers`` are the **English** answers of the question, as XOR-Retrieve's are,
 because R@kt looks for them in English passages; ``language_answers`` are the
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASE_URL",
+    "ALL_LANGUAGES_ID",
     "DATASET_IDS",
     "DISTRACTORS_ID",
     "ENV_VAR",
@@ -59,11 +63,16 @@ ENV_VAR = "XQG_XQUAD_DIR"
 BASE_URL = "https://raw.githubusercontent.com/google-deepmind/xquad/master/"
 LANGUAGES = ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh")
 DISTRACTORS_ID = f"{NAME}/distractors"
+#: Every language's questions in one dataset (ids ``{lang}-{XQuAD id}``); not under
+#: ``xquad/`` so that ``xquad/{lang}`` keeps naming exactly the languages.
+ALL_LANGUAGES_ID = f"{NAME}-all"
 DATASET_IDS = (
     NAME,
     *(f"{NAME}/{lang}" for lang in LANGUAGES),
     DISTRACTORS_ID,
     *(f"{NAME}/{lang}/distractors" for lang in LANGUAGES),
+    ALL_LANGUAGES_ID,
+    f"{ALL_LANGUAGES_ID}/distractors",
 )
 QRELS_DEFS = {1: "the paragraph the question was written about"}
 
@@ -142,6 +151,8 @@ def datasets() -> dict[str, Dataset]:
     from xqg_pyserini.irds import xqg_demo
     from xqg_pyserini.irds.components import Documentation, make_dataset
     from xqg_pyserini.irds.xquad_components import (
+        AllLanguagesQrels,
+        AllLanguagesQueries,
         JoinedDocs,
         XquadDocs,
         XquadQrels,
@@ -158,11 +169,20 @@ def datasets() -> dict[str, Dataset]:
             joined,
         ),
     }
+    all_queries, all_qrels = {}, {}
     for lang in LANGUAGES:
         queries = XquadQueries(source_file(lang), english, lang, NAME)
         qrels = XquadQrels(source_file(lang), english, QRELS_DEFS)
+        all_queries[lang], all_qrels[lang] = queries, qrels
         documentation = Documentation(f"XQuAD {lang}", _DESCRIPTION)
         result[f"{NAME}/{lang}"] = make_dataset(documentation, docs, queries, qrels)
         documentation = Documentation(f"XQuAD {lang} with distractors", _DESCRIPTION + _DISTRACTORS)
         result[f"{NAME}/{lang}/distractors"] = make_dataset(documentation, joined, queries, qrels)
+    queries, qrels = AllLanguagesQueries(all_queries, NAME), AllLanguagesQrels(all_qrels)
+    documentation = Documentation("XQuAD, every language (ids {lang}-{id})", _DESCRIPTION)
+    result[ALL_LANGUAGES_ID] = make_dataset(documentation, docs, queries, qrels)
+    documentation = Documentation(
+        "XQuAD, every language, with distractors", _DESCRIPTION + _DISTRACTORS
+    )
+    result[f"{ALL_LANGUAGES_ID}/distractors"] = make_dataset(documentation, joined, queries, qrels)
     return dict(sorted(result.items(), key=lambda item: DATASET_IDS.index(item[0])))

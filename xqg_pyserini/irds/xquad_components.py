@@ -24,7 +24,16 @@ from xqg_pyserini.irds.sources import SourceFile
 from xqg_pyserini.irds.xquad import read_qrels, read_queries
 from xqg_pyserini.irds.xquad_format import DOC_ID_PREFIX, XquadQuery, read_xquad
 
-__all__ = ["JoinedDocs", "JoinedDocstore", "XquadDocs", "XquadQrels", "XquadQueries"]
+__all__ = [
+    "AllLanguagesQrels",
+    "AllLanguagesQueries",
+    "JoinedDocs",
+    "JoinedDocstore",
+    "XquadDocs",
+    "XquadQrels",
+    "XquadQueries",
+    "language_query_id",
+]
 
 
 def _paragraphs(path: Path) -> Iterator[XorDoc]:
@@ -108,6 +117,61 @@ class XquadQrels(BaseQrels):
 
     def qrels_defs(self) -> dict[int, str]:
         return dict(self._definitions)
+
+    def qrels_cls(self) -> type[TrecQrel]:
+        return TrecQrel
+
+
+def language_query_id(language: str, query_id: str) -> str:
+    """The id of a question in ``xquad-all``: ``{language}-{XQuAD id}`` (unique there)."""
+    return f"{language}-{query_id}"
+
+
+class AllLanguagesQueries(BaseQueries):
+    """The questions of every language, one language after another, ids made unique.
+
+    XQuAD's ids are shared across languages; here each is prefixed with its language
+    (:func:`language_query_id`), so that one run, one qrels file and one report hold them all.
+    """
+
+    def __init__(self, parts: dict[str, XquadQueries], namespace: str) -> None:
+        self._parts = parts
+        self._namespace = namespace
+
+    def queries_path(self) -> Path:
+        return next(iter(self._parts.values())).queries_path()
+
+    def queries_iter(self) -> Iterator[XquadQuery]:
+        for lang, part in self._parts.items():
+            for query in part.queries_iter():
+                yield query._replace(query_id=language_query_id(lang, query.query_id))
+
+    def queries_cls(self) -> type[XquadQuery]:
+        return XquadQuery
+
+    def queries_namespace(self) -> str:
+        return self._namespace
+
+    def queries_lang(self) -> None:
+        return None  # several
+
+
+class AllLanguagesQrels(BaseQrels):
+    """The qrels of every language, with the ids of :class:`AllLanguagesQueries`."""
+
+    def __init__(self, parts: dict[str, XquadQrels]) -> None:
+        self._parts = parts
+
+    def qrels_path(self) -> Path:
+        return next(iter(self._parts.values())).qrels_path()
+
+    def qrels_iter(self) -> Iterator[TrecQrel]:
+        for lang, part in self._parts.items():
+            for qrel in part.qrels_iter():
+                yield qrel._replace(query_id=language_query_id(lang, qrel.query_id))
+
+    def qrels_defs(self) -> dict[int, str]:
+        return next(iter(self._parts.values())).qrels_defs()
 
     def qrels_cls(self) -> type[TrecQrel]:
         return TrecQrel

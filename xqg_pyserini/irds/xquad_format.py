@@ -151,8 +151,10 @@ def _locate_syntax_error(text: str, path: Path) -> None:
         raise CorpusFormatError(
             f"{path}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})"
         ) from None
-    except ValueError:
-        pass  # refused by the strict rules only: their message stands
+    except (ValueError, RecursionError):
+        # Refused by the strict rules only (RecursionError: nested too deep for
+        # json.loads, which the strict rules refuse first): their message stands.
+        pass
 
 
 def _field(record: object, key: str, where: str, kind: type) -> Any:
