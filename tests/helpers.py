@@ -234,3 +234,26 @@ def write_text_files(directory: Path, files: dict[str, str], gz: bool = False) -
         else:
             (directory / name).write_text(text, encoding="utf-8")
     return directory
+
+
+def write_private_demo(root: Path, passages: int, questions: list[dict[str, object]]) -> Path:
+    """A private xqg-demo directory: the first ``passages`` passages and ``questions``.
+
+    The questions (``{"id", "question", "answers", "lang"}``) are both splits', each
+    judged relevant to passage 1; point :func:`xqg_pyserini.irds.xqg_demo.set_directory`
+    at the returned directory (and ``IR_DATASETS_HOME`` at a temporary one).
+    """
+    from xqg_pyserini.irds.xqg_demo import CORPUS_FILE, directory
+
+    with gzip.open(directory() / CORPUS_FILE, "rt", encoding="utf-8") as f:
+        head = "".join(line for line, _ in zip(f, range(passages + 1), strict=False))
+    demo = root / "xqg_demo"
+    demo.mkdir(parents=True)
+    with gzip.open(demo / CORPUS_FILE, "wt", encoding="utf-8") as f:
+        f.write(head)
+    records = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions)
+    for split in ("train", "dev"):
+        (demo / f"xor_{split}_retrieve.jsonl").write_text(records, "utf-8")
+        qrels = "".join(f"{q['id']} 0 1 1\n" for q in questions)
+        (demo / f"qrels.{split}.tsv").write_text(qrels, "utf-8")
+    return demo

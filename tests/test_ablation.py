@@ -7,7 +7,6 @@ against ordinary builds of ``python -m xqg_pyserini.index --queries-per-language
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -16,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.helpers import ROOT, demo_generated, error_lines, read_index, write_generated
+from tests.helpers import (
+    ROOT,
+    demo_generated,
+    error_lines,
+    read_index,
+    write_generated,
+    write_private_demo,
+)
 from xqg_pyserini import index as index_cli
 from xqg_pyserini.ablation.__main__ import build_parser, main
 from xqg_pyserini.eval import read_trec_run
@@ -35,24 +41,6 @@ QUESTIONS = [  # answers are substrings of the first passages (Mount Fuji, ...)
     {"id": "ar-1", "question": "متى ثار جبل فوجي آخر مرة؟", "answers": ["1707"], "lang": "ar"},
     {"id": "te-1", "question": "no answer here", "answers": ["no"], "lang": "te"},  # skipped
 ]
-
-
-def _demo_directory(root: Path) -> Path:
-    """A private xqg-demo: the first 12 passages, five dev questions."""
-    from xqg_pyserini.irds.xqg_demo import CORPUS_FILE, directory
-
-    with gzip.open(directory() / CORPUS_FILE, "rt", encoding="utf-8") as f:
-        head = "".join(line for line, _ in zip(f, range(PASSAGES + 1), strict=False))
-    demo = root / "xqg_demo"
-    demo.mkdir()
-    with gzip.open(demo / CORPUS_FILE, "wt", encoding="utf-8") as f:
-        f.write(head)
-    records = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUESTIONS)
-    for split in ("train", "dev"):
-        (demo / f"xor_{split}_retrieve.jsonl").write_text(records, "utf-8")
-        qrels = "".join(f"{q['id']} 0 1 1\n" for q in QUESTIONS)
-        (demo / f"qrels.{split}.tsv").write_text(qrels, "utf-8")
-    return demo
 
 
 def _generated(path: Path) -> Path:
@@ -100,7 +88,7 @@ def run(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IR_DATASETS_HOME", str(root / "irds"))
         done = Ablation(root, tiny_bert)  # reads the bundled questions: before the override
-        previous = xqg_demo.set_directory(_demo_directory(root))
+        previous = xqg_demo.set_directory(write_private_demo(root / "demo", PASSAGES, QUESTIONS))
         try:
             assert main(done.argv()) == 0
             yield done
