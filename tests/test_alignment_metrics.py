@@ -15,6 +15,7 @@ from xqg_pyserini.studies.alignment_metrics import (
     AlignmentInputError,
     bitext_accuracy,
     infonce_mi_bound,
+    infonce_passage_bound,
     linear_cka,
     parallel_cosine_gap,
 )
@@ -277,3 +278,82 @@ def test_infonce_rejects_bad_temperature(temperature):
 def test_infonce_rejects_bad_batch_size(batch_size):
     with pytest.raises(AlignmentInputError, match="batch_size must be between 2 and n=3"):
         infonce_mi_bound(np.eye(3), np.eye(3), batch_size=batch_size)
+
+
+# infonce_passage_bound: questions and their gold passages, several questions per passage
+
+
+def test_passage_bound_of_perfectly_aligned_distinct_passages_is_log_n():
+    # Q = P = I_3, ids a, b, c: cos 1 on the diagonal, 0 elsewhere; tau = 0.01 ->
+    # CE_i = log(1 + 2 e^-100) ~ 0, so the bound is log 3 - 0 and every question is found
+    result = infonce_passage_bound(np.eye(3), np.eye(3), ["a", "b", "c"], temperature=0.01)
+    assert result.bound == pytest.approx(math.log(3), abs=1e-12)
+    assert (result.n, result.n_min, result.n_max, result.n_batches) == (3, 3, 3, 1)
+    assert result.p1 == 1.0 and result.loss == pytest.approx(0.0, abs=1e-12)
+
+
+def test_passage_bound_two_questions_sharing_one_passage():
+    # q0 = q1 = (1, 0) both about passage a = (1, 0); q2 = (0, 1) about b = (0, 1).
+    # Candidates {a, b}, N = 2 (not 3); tau = 1: every question scores its own passage 1
+    # and the other 0, so CE_i = log(e + 1) - 1 = log(1 + 1/e) and
+    # bound = log 2 - log(1 + 1/e) ~ 0.3799.
+    Q = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    P = np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]])  # a's second row is ignored
+    result = infonce_passage_bound(Q, P, ["a", "a", "b"], temperature=1.0)
+    expected = math.log(2) - math.log(1 + 1 / E)
+    assert result.bound == pytest.approx(expected)
+    assert result.terms == pytest.approx([expected] * 3)
+    assert result.n == 2 and result.p1 == 1.0
+    # counting the duplicate of a as a negative would give N = 3 and
+    # CE_0 = log(2e + 1) - 1: a different (wrong) number
+    naive = infonce_mi_bound(Q, P, temperature=1.0)
+    assert naive.n == 3 and naive.bound != pytest.approx(expected)
+
+
+def test_passage_bound_p1_and_terms_by_hand():
+    # q0 = (0, 1) is about a = (1, 0) but b = (0, 1) scores higher: not found;
+    # tau = 1: CE_0 = log(1 + e) - 0, term_0 = log 2 - log(1 + e);
+    # q1 = (1, 0) about a: term_1 = log 2 - log(1 + 1/e); q2 = (0, 1) about b: the same
+    Q = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    P = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    result = infonce_passage_bound(Q, P, ["a", "a", "b"], temperature=1.0)
+    good, bad = math.log(2) - math.log(1 + 1 / E), math.log(2) - math.log(1 + E)
+    assert result.terms == pytest.approx([bad, good, good])
+    assert result.found.tolist() == [False, True, True] and result.p1 == pytest.approx(2 / 3)
+    assert result.bound == pytest.approx((bad + 2 * good) / 3)
+
+
+def test_passage_bound_batches_count_their_own_candidates():
+    # batches of 2: (q0, q1) share a -> N = 1, terms 0; (q2, q3) about b, c -> N = 2;
+    # q4 is left out. tau = 1, all aligned: term = log 2 - log(1 + 1/e) for q2, q3
+    Q = np.array([[1.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    result = infonce_passage_bound(Q, Q, ["a", "a", "b", "c", "a"], 1.0, batch_size=2)
+    good = math.log(2) - math.log(1 + 1 / E)
+    assert result.terms == pytest.approx([0.0, 0.0, good, good])
+    assert (result.n, result.n_min, result.n_max, result.n_batches) == (1.5, 1, 2, 2)
+    assert result.scored.tolist() == [0, 1, 2, 3]
+    assert result.bound == pytest.approx(good / 2)
+
+
+@pytest.mark.parametrize("batch_size", [None, 3, 5])
+def test_passage_bound_with_distinct_passages_is_infonce_mi_bound(batch_size):
+    X, Y = rng_normal(10, 4, seed=1), rng_normal(10, 4, seed=2)
+    ids = [f"p{i}" for i in range(10)]
+    ours = infonce_passage_bound(X, Y, ids, 0.5, batch_size=batch_size)
+    theirs = infonce_mi_bound(X, Y, 0.5, batch_size=batch_size)
+    assert ours.bound == pytest.approx(theirs.bound)
+    assert ours.loss == pytest.approx(theirs.loss)
+    assert (ours.n, ours.n_batches) == (theirs.n, theirs.n_batches)
+    if batch_size is None:
+        assert ours.p1 == bitext_accuracy(X, Y).x_to_y
+
+
+def test_passage_bound_rejects_bad_input():
+    with pytest.raises(AlignmentInputError, match="one id per row, got 2 for 3 rows"):
+        infonce_passage_bound(np.eye(3), np.eye(3), ["a", "b"])
+    with pytest.raises(AlignmentInputError, match="batch_size must be between 2 and n=3"):
+        infonce_passage_bound(np.eye(3), np.eye(3), ["a", "b", "c"], batch_size=4)
+    with pytest.raises(AlignmentInputError, match="temperature must be a finite number > 0"):
+        infonce_passage_bound(np.eye(3), np.eye(3), ["a", "b", "c"], temperature=0.0)
+    with pytest.raises(AlignmentInputError, match="same dimension for cosines"):
+        infonce_passage_bound(np.eye(2), np.eye(3)[:2], ["a", "b"])

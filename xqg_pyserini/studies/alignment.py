@@ -1,11 +1,23 @@
 """The cross-language alignment study: parallel questions, their embeddings, the metrics, a report.
 
-Questions come from an ir_datasets family ``{prefix}/{lang}`` whose query ids are shared
-across languages (``xquad/ar``, ``xquad/en``, ...). Each language is measured against a
-pivot (English by default) with :mod:`xqg_pyserini.studies.alignment_metrics`: mean
-parallel and non-parallel cosine and their gap, bitext P@1 both ways, linear CKA and the
-InfoNCE bound at a stated N. :func:`write_alignment_report` writes ``report.md``,
-``report.tex``, ``report.json`` and ``heatmap.png`` (languages x metrics) atomically.
+Questions come from an ir_datasets family ``{prefix}/{lang}{suffix}`` whose query ids are
+shared across languages (``xquad/ar``, ``xquad/en``, ...; with the suffix
+``/distractors``, ``xquad/ar/distractors``, ...). Two parts:
+
+* questions against questions: each language is measured against a pivot (English by
+  default) with :mod:`xqg_pyserini.studies.alignment_metrics`: mean parallel and
+  non-parallel cosine and their gap, bitext P@1 both ways, linear CKA and the InfoNCE
+  bound at a stated N;
+* questions against their gold English passages (only with ``indexes``,
+  :mod:`xqg_pyserini.studies.passage_alignment`): for each index (a plain one, an xQG
+  one, ...) and each language, pivot included, the InfoNCE bound between the questions,
+  encoded with the index's own query encoder, and their gold passages' vectors read
+  from the index, the candidates of a batch being its unique gold passages; P@1 among
+  them; and a paired t-test of each index's per-question terms against the first's.
+
+:func:`write_alignment_report` writes ``report.md``, ``report.tex``, ``report.json`` and
+``heatmap.png`` (languages x metrics), plus ``heatmap-passages.png`` (languages x
+indexes) with the passage part, atomically.
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ from xqg_pyserini.studies.alignment_metrics import (
     linear_cka,
     parallel_cosine_gap,
 )
+from xqg_pyserini.studies.passage_alignment import PassageStudy, QuestionEncoders
 
 __all__ = [
     "METRICS",
@@ -35,6 +48,7 @@ __all__ = [
     "LanguageAlignment",
     "ParallelQuestions",
     "available_languages",
+    "dataset_id",
     "measure_pair",
     "parallel_questions",
     "run_alignment_study",
@@ -55,15 +69,22 @@ METRICS = (
 
 @dataclass(frozen=True)
 class AlignmentRequest:
-    """What to measure: ``{dataset_prefix}/{lang}`` for each of ``languages`` against ``pivot``.
+    """What to measure: ``{dataset_prefix}/{lang}{dataset_suffix}`` for each of ``languages``.
 
     ``languages`` None means every registered language but the pivot; ``batch_size``
-    None means one InfoNCE batch of all the questions.
+    None means one InfoNCE batch of all the questions (in both parts). ``encoder``
+    encodes the questions of the question–question part; ``indexes`` (``(name,
+    directory)``, the first the baseline) add the question–passage part, whose questions
+    are always encoded with each index's own encoder and precision (``dtype`` applies to
+    ``encoder`` only).
     """
 
     encoder: str
     output: Path
     dataset_prefix: str = "xquad"
+    dataset_suffix: str = ""
+    indexes: tuple[tuple[str, Path], ...] = ()
+    passages_dataset: str | None = None
     languages: tuple[str, ...] | None = None
     pivot: str = "en"
     dtype: str | None = None
@@ -101,12 +122,14 @@ class LanguageAlignment:
 
 @dataclass(frozen=True)
 class AlignmentStudy:
-    """A finished study: settings, the encoder, and one :class:`LanguageAlignment` per language."""
+    """A finished study: settings, the encoder, one :class:`LanguageAlignment` per language,
+    and the question–passage part (None without indexes)."""
 
     settings: dict[str, Any]
     encoder: dict[str, Any]
     questions: int
     rows: list[LanguageAlignment] = field(default_factory=list)
+    passages: PassageStudy | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,11 +137,16 @@ class AlignmentStudy:
             "encoder": self.encoder,
             "questions": self.questions,
             "languages": {row.language: asdict(row) for row in self.rows},
+            "passages": None if self.passages is None else self.passages.to_json(),
         }
 
 
-def available_languages(prefix: str) -> list[str]:
-    """The ``lang`` of every registered id ``{prefix}/{lang}`` with questions (one level deep)."""
+def available_languages(prefix: str, suffix: str = "") -> list[str]:
+    """The ``lang`` of every registered id ``{prefix}/{lang}{suffix}`` with questions.
+
+    ``lang`` holds no ``/``: ``xquad`` gives ``xquad/ar`` but not ``xquad/ar/distractors``,
+    which the suffix ``/distractors`` gives.
+    """
     import ir_datasets
 
     from xqg_pyserini.irds import register
@@ -126,18 +154,30 @@ def available_languages(prefix: str) -> list[str]:
     register()
     head = prefix.rstrip("/") + "/"
     return sorted(
-        dataset_id[len(head) :]
+        dataset_id[len(head) : len(dataset_id) - len(suffix)]
         for dataset_id in ir_datasets.registry
         if dataset_id.startswith(head)
-        and "/" not in dataset_id[len(head) :]
+        and dataset_id.endswith(suffix)
+        and len(dataset_id) > len(head) + len(suffix)
+        and "/" not in dataset_id[len(head) : len(dataset_id) - len(suffix)]
         and ir_datasets.registry[dataset_id].has_queries()
     )
 
 
+def dataset_id(prefix: str, lang: str, suffix: str = "") -> str:
+    """``{prefix}/{lang}{suffix}``."""
+    return f"{prefix.rstrip('/')}/{lang}{suffix}"
+
+
 def parallel_questions(
-    prefix: str, languages: Sequence[str], pivot: str, max_questions: int | None = None
+    prefix: str,
+    languages: Sequence[str],
+    pivot: str,
+    max_questions: int | None = None,
+    suffix: str = "",
 ) -> ParallelQuestions:
-    """The questions of ``{prefix}/{lang}`` for the pivot and each language, in the pivot's order.
+    """The questions of ``{prefix}/{lang}{suffix}`` for the pivot and each language, in the
+    pivot's order.
 
     Raises
     ------
@@ -147,28 +187,31 @@ def parallel_questions(
     """
     from xqg_pyserini.irds.load import load_dataset
 
-    known = available_languages(prefix)
+    known = available_languages(prefix, suffix)
+    family = dataset_id(prefix, "{lang}", suffix) if suffix else prefix
     for lang in (pivot, *languages):
         if lang not in known:
             raise DatasetError(
-                f"no dataset {prefix}/{lang}; languages of {prefix}: {', '.join(known) or 'none'}"
+                f"no dataset {dataset_id(prefix, lang, suffix)}; languages of {family}: "
+                f"{', '.join(known) or 'none'}"
             )
     texts: dict[str, dict[str, str]] = {}
     for lang in dict.fromkeys((pivot, *languages)):
-        queries = load_dataset(f"{prefix}/{lang}").queries_iter()
+        queries = load_dataset(dataset_id(prefix, lang, suffix)).queries_iter()
         texts[lang] = {q.query_id: q.text for q in queries}
     ids = list(texts[pivot])
     for lang in languages:
         differ = set(ids) ^ set(texts[lang])
         if differ:
             raise DatasetError(
-                f"{prefix}/{lang} and {prefix}/{pivot} are not parallel: {len(differ)} question "
-                f"id(s) are in one but not the other (e.g. {sorted(differ)[0]!r})"
+                f"{dataset_id(prefix, lang, suffix)} and {dataset_id(prefix, pivot, suffix)} "
+                f"are not parallel: {len(differ)} question id(s) are in one but not the other "
+                f"(e.g. {sorted(differ)[0]!r})"
             )
     ids = ids[: max(max_questions, 0)] if max_questions is not None else ids
     if len(ids) < 2:
         raise DatasetError(
-            f"{prefix}: the alignment metrics need at least 2 parallel questions, got {len(ids)}"
+            f"{family}: the alignment metrics need at least 2 parallel questions, got {len(ids)}"
         )
     return ParallelQuestions(tuple(ids), {lang: [t[i] for i in ids] for lang, t in texts.items()})
 
@@ -202,29 +245,74 @@ def measure_pair(
 Encode = Callable[[list[str]], np.ndarray]
 
 
-def run_alignment_study(request: AlignmentRequest, encode: Encode | None = None) -> AlignmentStudy:
-    """Load the questions, encode them, measure every language against the pivot.
+def run_alignment_study(
+    request: AlignmentRequest,
+    encode: Encode | None = None,
+    encoders: QuestionEncoders | None = None,
+) -> AlignmentStudy:
+    """Load the questions, encode them, measure every language against the pivot, and,
+    with ``request.indexes``, every language against each index's gold passages.
 
-    ``encode`` maps texts to float32 (n, dim); by default the request's encoder
-    (:class:`~xqg_pyserini.encoders.transformer.TransformerEncoder`) in chunks of 128.
-    Nothing is written (see :func:`write_alignment_report`).
+    ``encode`` maps texts to float32 (n, dim) for the question–question part; by default
+    the request's encoder (:class:`~xqg_pyserini.encoders.transformer.TransformerEncoder`)
+    in chunks of 128, taken from ``encoders``, which also encodes the question–passage
+    part with each index's encoder (an encoder shared by both parts encodes once). The
+    indexes and gold passages are checked before any model is loaded. Nothing is written
+    (see :func:`write_alignment_report`).
+
+    Raises
+    ------
+    DatasetError, AlignmentInputError, PassageAlignmentError
+        As one line (see :func:`parallel_questions` and
+        :func:`~xqg_pyserini.studies.passage_alignment.measure_passages`).
     """
     if request.output.exists() and not request.overwrite:
         raise OutputExistsError(
             f"{request.output} exists; pass --overwrite to replace it or choose another --output"
         )
-    known = available_languages(request.dataset_prefix)
+    if request.passages_dataset is not None:
+        return _passages_only(request, encoders or QuestionEncoders())
+    known = available_languages(request.dataset_prefix, request.dataset_suffix)
     languages = request.languages or tuple(lang for lang in known if lang != request.pivot)
     languages = tuple(lang for lang in languages if lang != request.pivot)
     if not languages:
         raise DatasetError(f"no language to compare with the pivot {request.pivot!r}")
     questions = parallel_questions(
-        request.dataset_prefix, languages, request.pivot, request.max_questions
+        request.dataset_prefix,
+        languages,
+        request.pivot,
+        request.max_questions,
+        request.dataset_suffix,
     )
     _check_infonce(request, len(questions.ids))
+    encoders = encoders or QuestionEncoders()
+    passages = None
+    if request.indexes:
+        from xqg_pyserini.studies.passage_alignment import measure_passages
+
+        passages = measure_passages(
+            request.indexes,
+            {
+                lang: dataset_id(request.dataset_prefix, lang, request.dataset_suffix)
+                for lang in (request.pivot, *languages)
+            },
+            questions.ids,
+            questions.texts,
+            dataset_suffix=request.dataset_suffix,
+            temperature=request.temperature,
+            batch_size=request.batch_size,
+            encoders=encoders,
+            progress=request.progress,
+        )
     encoder_info: dict[str, Any] = {"name": request.encoder}
     if encode is None:
-        encode, encoder_info = _transformer_encode(request)
+        _, _, encoder_info = encoders.get(request.encoder, request.dtype)
+
+        def encode_cached(texts: list[str]) -> np.ndarray:
+            return encoders.encode(request.encoder, texts, request.dtype)
+
+        encode = encode_cached
+
     from xqg_pyserini.progress import progress_bar
 
     vectors = {
@@ -241,13 +329,66 @@ def run_alignment_study(request: AlignmentRequest, encode: Encode | None = None)
     ]
     settings = {
         "dataset_prefix": request.dataset_prefix,
+        "dataset_suffix": request.dataset_suffix,
         "languages": list(languages),
         "pivot": request.pivot,
         "temperature": request.temperature,
         "batch_size": rows[0].infonce_n,
         "max_questions": request.max_questions,
     }
-    return AlignmentStudy(settings, encoder_info, len(questions.ids), rows)
+    return AlignmentStudy(settings, encoder_info, len(questions.ids), rows, passages)
+
+
+def _passages_only(request: AlignmentRequest, encoders: QuestionEncoders) -> AlignmentStudy:
+    """The question–passage part alone, on one dataset's questions grouped by language.
+
+    Parallel questions are not needed, so any dataset with qrels and a ``language`` per
+    question will do (``xqg-demo/dev``, ``xquad-all/distractors``).
+    """
+    from xqg_pyserini.irds.load import load_dataset
+    from xqg_pyserini.studies.passage_alignment import PassageStudy, measure_passages
+
+    name = request.passages_dataset
+    if not request.indexes:
+        raise AlignmentInputError("--passages-dataset measures indexes: give --index NAME=DIR")
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for query in load_dataset(name).queries_iter():
+        language = getattr(query, "language", None)
+        if language is None:
+            raise DatasetError(f"{name}: its questions have no language field to group by")
+        by_language.setdefault(language, []).append((query.query_id, query.text))
+    wanted = request.languages or tuple(sorted(by_language))
+    unknown = [lang for lang in wanted if lang not in by_language]
+    if unknown:
+        raise DatasetError(
+            f"{name} has no question in {', '.join(unknown)}; its languages: "
+            f"{', '.join(sorted(by_language))}"
+        )
+    rows, indexes = [], {}
+    for lang in wanted:
+        questions = by_language[lang][: request.max_questions]
+        _check_infonce(request, len(questions))
+        part = measure_passages(
+            request.indexes,
+            {lang: name},
+            [qid for qid, _ in questions],
+            {lang: [text for _, text in questions]},
+            temperature=request.temperature,
+            batch_size=request.batch_size,
+            encoders=encoders,
+        )
+        rows += part.rows
+        indexes = part.indexes
+    settings = {
+        "passages_dataset": name,
+        "dataset_prefix": None,
+        "languages": list(wanted),
+        "temperature": request.temperature,
+        "batch_size": request.batch_size,
+        "max_questions": request.max_questions,
+    }
+    total = sum(min(len(by_language[lang]), request.max_questions or 10**12) for lang in wanted)
+    return AlignmentStudy(settings, {}, total, [], PassageStudy("", indexes, rows))
 
 
 def _check_infonce(request: AlignmentRequest, n: int) -> None:
@@ -261,29 +402,33 @@ def _check_infonce(request: AlignmentRequest, n: int) -> None:
         )
 
 
-def _transformer_encode(request: AlignmentRequest) -> tuple[Encode, dict[str, Any]]:
-    from xqg_pyserini.encoders.spec import resolve_encoder_spec
-    from xqg_pyserini.encoders.transformer import TransformerEncoder
-
-    spec = resolve_encoder_spec(request.encoder)
-    encoder = TransformerEncoder(spec.settings, dtype=request.dtype or spec.dtype)
-
-    def encode(texts: list[str]) -> np.ndarray:
-        chunks = [encoder.encode_queries(texts[i : i + 128]) for i in range(0, len(texts), 128)]
-        return np.concatenate(chunks).astype(np.float32, copy=False)
-
-    info = {"name": request.encoder, "settings": spec.settings.to_dict(), "dtype": encoder.dtype}
-    return encode, info
-
-
 def _markdown(study: AlignmentStudy) -> str:
+    s = study.settings
+    if not study.rows:  # the question–passage part alone
+        out = ["# Alignment of questions and their gold passages", ""]
+    else:
+        out = _question_table(study)
+    text = "\n".join(out) + "\n"
+    if study.passages is not None:
+        from xqg_pyserini.studies.passage_alignment import passages_markdown
+
+        if s.get("passages_dataset"):
+            source = f"`{s['passages_dataset']}` (grouped by each question's language)"
+        else:
+            source = f"`{dataset_id(s['dataset_prefix'], '{lang}', s.get('dataset_suffix', ''))}`"
+        text += passages_markdown(study.passages, source, s["temperature"])
+    return text
+
+
+def _question_table(study: AlignmentStudy) -> list[str]:
     s = study.settings
     out = [
         f"# Cross-language alignment against `{s['pivot']}`",
         "",
         f"Encoder: `{study.encoder['name']}`"
         + (f" ({study.encoder['dtype']})" if "dtype" in study.encoder else ""),
-        f"Questions: {study.questions} parallel questions of `{s['dataset_prefix']}/{{lang}}`"
+        f"Questions: {study.questions} parallel questions of "
+        f"`{dataset_id(s['dataset_prefix'], '{lang}', s.get('dataset_suffix', ''))}`"
         + (f" (first {s['max_questions']})" if s["max_questions"] else ""),
         f"InfoNCE: temperature {s['temperature']:g}, N = {s['batch_size']} (bound ≤ log N = "
         f"{np.log(s['batch_size']):.3f} nats)",
@@ -294,15 +439,23 @@ def _markdown(study: AlignmentStudy) -> str:
     for row in study.rows:
         cells = " | ".join(f"{getattr(row, key):.4f}" for key, _ in METRICS)
         out.append(f"| {row.language} | {cells} |")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _tex(text: str) -> str:
+    """``text`` escaped for a LaTeX table cell (arrows, Δ, minus and en dash as LaTeX)."""
+    escaped = "".join("\\" + c if c in "&%$#_{}" else c for c in text)
+    for char, latex in (("→", r"$\rightarrow$"), ("Δ", r"$\Delta$"), ("−", "--"), ("–", "--")):
+        escaped = escaped.replace(char, latex)
+    return escaped
 
 
 def _latex(study: AlignmentStudy) -> str:
-    def tex(text: str) -> str:
-        return "".join("\\" + c if c in "&%$#_{}" else c for c in text).replace(
-            "→", r"$\rightarrow$"
-        )
+    tex = _tex
+    if not study.rows:  # the question–passage part alone
+        from xqg_pyserini.studies.passage_alignment import passages_latex
 
+        return passages_latex(study.passages, _tex) if study.passages is not None else ""
     out = [
         rf"\begin{{tabular}}{{l{'r' * len(METRICS)}}}",
         r"\toprule",
@@ -317,7 +470,12 @@ def _latex(study: AlignmentStudy) -> str:
             + r" \\"
         )
     out += [r"\bottomrule", r"\end{tabular}"]
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if study.passages is not None:
+        from xqg_pyserini.studies.passage_alignment import passages_latex
+
+        text += passages_latex(study.passages, _tex)
+    return text
 
 
 def _heatmap(study: AlignmentStudy, path: Path) -> None:
@@ -344,7 +502,8 @@ def _heatmap(study: AlignmentStudy, path: Path) -> None:
 def write_alignment_report(
     study: AlignmentStudy, directory: Path, overwrite: bool = False
 ) -> list[Path]:
-    """Write ``report.md``, ``report.tex``, ``report.json`` and ``heatmap.png`` into ``directory``.
+    """Write ``report.md``, ``report.tex``, ``report.json`` and ``heatmap.png`` into ``directory``,
+    and ``heatmap-passages.png`` when the study has its question–passage part.
 
     Raises
     ------
@@ -357,11 +516,18 @@ def write_alignment_report(
         raise OutputExistsError(
             f"{directory} exists; pass --overwrite to replace it or choose another --output"
         )
-    names = ["report.md", "report.tex", "report.json", "heatmap.png"]
+    names = ["report.md", "report.tex", "report.json"] + (["heatmap.png"] if study.rows else [])
+    if study.passages is not None:
+        names.append("heatmap-passages.png")
     with atomic_directory(directory) as tmp:
         (tmp / "report.md").write_text(_markdown(study), "utf-8")
         (tmp / "report.tex").write_text(_latex(study), "utf-8")
         text = json.dumps(study.to_json(), indent=2, ensure_ascii=False)
         (tmp / "report.json").write_text(text + "\n", "utf-8")
-        _heatmap(study, tmp / "heatmap.png")
+        if study.rows:
+            _heatmap(study, tmp / "heatmap.png")
+        if study.passages is not None:
+            from xqg_pyserini.studies.passage_alignment import passages_heatmap
+
+            passages_heatmap(study.passages, tmp / "heatmap-passages.png")
     return [directory / name for name in names]

@@ -6,6 +6,9 @@ encoder puts such pairs together: :func:`parallel_cosine_gap` (parallel versus
 non-parallel cosine), :func:`bitext_accuracy` (bitext retrieval P@1 both ways),
 :func:`linear_cka` (linear Centered Kernel Alignment of the two representations) and
 :func:`infonce_mi_bound` (the InfoNCE lower bound on their mutual information).
+:func:`infonce_passage_bound` is the same bound between questions and their gold
+passages, where several questions may share one passage: the candidates of a batch are
+its unique passages.
 
 NumPy only: encoders produce the arrays elsewhere, so this module loads no model.
 Inputs are float arrays, float32 at our boundaries, computed in float64.
@@ -24,8 +27,10 @@ __all__ = [
     "BitextAccuracy",
     "CosineGap",
     "InfoNceBound",
+    "PassageInfoNceBound",
     "bitext_accuracy",
     "infonce_mi_bound",
+    "infonce_passage_bound",
     "linear_cka",
     "parallel_cosine_gap",
 ]
@@ -291,4 +296,117 @@ def infonce_mi_bound(
         temperature=float(temperature),
         symmetric=symmetric,
         n_batches=n_batches,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PassageInfoNceBound:
+    """The question-passage InfoNCE bound of :func:`infonce_passage_bound`, in nats.
+
+    ``terms[i]`` is ``log N_b - CE_i`` of the ``i``-th scored question (``bound`` is their
+    mean) and ``found[i]`` whether its own passage scored highest among its batch's
+    candidates (``p1`` is their mean); ``scored`` holds the row numbers of the scored
+    questions. ``n`` is the mean number of candidates per batch, ``n_min`` and ``n_max``
+    the smallest and largest (equal with one batch).
+    """
+
+    bound: float
+    loss: float
+    p1: float
+    n: float
+    n_min: int
+    n_max: int
+    n_batches: int
+    temperature: float
+    terms: np.ndarray
+    found: np.ndarray
+    scored: np.ndarray
+
+
+def infonce_passage_bound(
+    Q: np.ndarray,
+    P: np.ndarray,
+    passage_ids: list[str] | tuple[str, ...],
+    temperature: float = DEFAULT_TEMPERATURE,
+    *,
+    batch_size: int | None = None,
+) -> PassageInfoNceBound:
+    r"""InfoNCE bound between questions and their gold passages, several questions per passage.
+
+    Row ``i`` of ``Q`` is a question, row ``i`` of ``P`` the vector of its gold passage,
+    whose id is ``passage_ids[i]``. Rows with one id are one passage (the first such row's
+    vector is used), so a passage shared by several questions of a batch is one
+    candidate, never a negative of itself. For a batch ``b`` of questions whose gold
+    passages are the :math:`N_b` unique candidates :math:`C_b`, with scores
+    :math:`s_{ic} = \cos(q_i, p_c) / \tau`,
+
+    .. math::
+        \mathrm{CE}_i = -\log \frac{e^{s_{i,g(i)}}}{\sum_{c \in C_b} e^{s_{ic}}}, \qquad
+        \text{term}_i = \log N_b - \mathrm{CE}_i, \qquad
+        \text{bound} = \frac{1}{n}\sum_i \text{term}_i,
+
+    :math:`g(i)` being question i's gold passage. With one batch (or equal :math:`N_b`)
+    this is :math:`\log N - \overline{\mathrm{CE}}`; when all passages differ it equals
+    :func:`infonce_mi_bound`. A batch whose questions all share one passage has
+    :math:`N_b = 1` and terms 0. P@1 counts question i as found when
+    :math:`\operatorname{argmax}_c s_{ic} = g(i)` (ties to the candidate first seen in
+    the batch).
+
+    Parameters
+    ----------
+    Q, P : ndarray of float, shapes (n, d) and (n, d)
+        Questions and their gold passages' vectors, one space, ``n >= 2``.
+    passage_ids : sequence of str, length n
+        The gold passage of each row.
+    temperature : float
+        :math:`\tau > 0`.
+    batch_size : int or None
+        Consecutive batches of this many questions (``2 <= batch_size <= n``), the last
+        ``n % batch_size`` left out; ``None``: one batch of all ``n`` questions.
+
+    Returns
+    -------
+    PassageInfoNceBound
+    """
+    Q, P = _checked_same_space(Q, P)
+    n = Q.shape[0]
+    keys = list(passage_ids)
+    if len(keys) != n:
+        raise AlignmentInputError(
+            f"passage_ids must have one id per row, got {len(keys)} for {n} rows"
+        )
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise AlignmentInputError(f"temperature must be a finite number > 0, got {temperature}")
+    size = n if batch_size is None else batch_size
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 2 <= size <= n:
+        raise AlignmentInputError(f"batch_size must be between 2 and n={n}, got {batch_size}")
+    n_batches = n // size
+    terms, found, counts = [], [], []
+    for start in range(0, n_batches * size, size):
+        batch = keys[start : start + size]
+        first = {key: start + k for k, key in reversed(list(enumerate(batch)))}
+        order = sorted(first, key=first.__getitem__)  # candidates in order of first sight
+        column = {key: c for c, key in enumerate(order)}
+        gold = np.array([column[key] for key in batch])
+        candidates = P[[first[key] for key in order]]
+        S = _cosines(Q[start : start + size], candidates) / temperature
+        rows = np.arange(len(batch))
+        losses = _logsumexp(S, axis=1) - S[rows, gold]
+        terms.append(np.log(len(order)) - losses)
+        found.append(np.argmax(S, axis=1) == gold)
+        counts.append(len(order))
+    all_terms, all_found = np.concatenate(terms), np.concatenate(found)
+    loss = float(np.mean(np.log(np.repeat(counts, size)) - all_terms))
+    return PassageInfoNceBound(
+        bound=float(np.mean(all_terms)),
+        loss=loss,
+        p1=float(np.mean(all_found)),
+        n=float(np.mean(counts)),
+        n_min=int(min(counts)),
+        n_max=int(max(counts)),
+        n_batches=n_batches,
+        temperature=float(temperature),
+        terms=all_terms,
+        found=all_found,
+        scored=np.arange(n_batches * size),
     )
