@@ -44,6 +44,8 @@ def subparser(parser: argparse.ArgumentParser, *path: str) -> argparse.ArgumentP
         ("xqg_pyserini.cli.train_mine", "### Train the retriever"),
         ("xqg_pyserini.cli.train_generator", "### Train the generator"),
         ("xqg_pyserini.cli.study_alignment", "### Studies"),
+        ("xqg_pyserini.cli.study_typos", "### Studies"),
+        ("xqg_pyserini.cli.study_subsets", "### Studies"),
     ],
 )
 def test_every_flag_is_in_help_and_its_readme_section(module: str, heading: str) -> None:
