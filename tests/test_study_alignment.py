@@ -353,7 +353,7 @@ def test_unusable_indexes_are_one_line_and_write_nothing(
     elif make == "ivf":
         make_ivf(plain, other)
     out = tmp_path / "out"
-    spec = "other" if make == "format" else f"other={other}"
+    spec = f"={other}" if make == "format" else f"other={other}"  # format: no name
     argv = ["--index", f"plain={plain}", spec, "--languages", "de", "--output", str(out)]
     capsys.readouterr()  # the index builds' output
     assert main([*argv, "--no-progress"]) == 2

@@ -13,31 +13,9 @@ from pathlib import Path
 
 from xqg_pyserini.cli.config import add_config_argument, parse_with_config
 
-__all__ = ["build_parser", "main", "parse_index_specs", "parse_rates"]
+__all__ = ["build_parser", "main", "parse_rates"]
 
 PROG = "python -m xqg_pyserini.study typos"
-
-
-def parse_index_specs(specs: list[str]) -> dict[str, Path]:
-    """``["NAME=DIR", "DIR", ...]`` -> ``{name: directory}`` in order (name: the folder's).
-
-    Raises
-    ------
-    ValueError
-        For an empty name or a name given twice.
-    """
-    indexes: dict[str, Path] = {}
-    for spec in specs:
-        if "=" in spec and not Path(spec).is_dir():
-            name, path = spec.split("=", 1)
-        else:
-            name, path = Path(spec).name, spec
-        if not name:
-            raise ValueError(f"--index {spec!r}: empty index name; write NAME=DIR")
-        if name in indexes:
-            raise ValueError(f"--index: the name {name!r} is given twice")
-        indexes[name] = Path(path)
-    return indexes
 
 
 def parse_rates(values: list[str]) -> tuple[float | None, ...]:
@@ -163,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     missing = [f"--{name}" for name in ("index", "output") if getattr(args, name) is None]
     if missing:
         parser.error(f"the following arguments are required: {', '.join(missing)}")
+    from xqg_pyserini.cli.named_paths import parse_named_paths
     from xqg_pyserini.studies.typo_report import write_typo_report
     from xqg_pyserini.studies.typo_robustness import DEFAULT_RATES, TypoRequest, run_typo_study
 
     try:
         request = TypoRequest(
-            indexes=parse_index_specs(args.index),
+            indexes=parse_named_paths(args.index, "--index", "dir"),
             datasets=tuple(args.dataset),
             output=Path(args.output),
             operations=tuple(dict.fromkeys(args.operations)),

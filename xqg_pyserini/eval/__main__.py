@@ -133,27 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_run_specs(specs: list[str]) -> dict[str, Path]:
-    """``["NAME=PATH", "PATH", ...]`` -> ``{name: path}`` in order.
+    """``["NAME=PATH", "PATH", ...]`` -> ``{name: path}`` in order (a bare path: its stem).
 
     Raises
     ------
     ValueError
         For an empty name, a name given twice, or a file that does not exist.
     """
-    runs: dict[str, Path] = {}
-    for spec in specs:
-        if "=" in spec and not Path(spec).is_file():
-            name, path = spec.split("=", 1)
-        else:
-            name, path = Path(spec).stem, spec
-        if not name:
-            raise ValueError(f"--runs {spec!r}: empty run name; write NAME=PATH")
-        if name in runs:
-            raise ValueError(f"--runs: the name {name!r} is given twice")
-        if not Path(path).is_file():
-            raise ValueError(f"--runs {spec!r}: run file not found: {path}")
-        runs[name] = Path(path)
-    return runs
+    from xqg_pyserini.cli.named_paths import parse_named_paths
+
+    return parse_named_paths(specs, "--runs", "file")
 
 
 def main(argv: list[str] | None = None) -> int:

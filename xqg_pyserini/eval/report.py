@@ -248,22 +248,17 @@ def write_report(
     OutputExistsError
         If ``directory`` exists and ``overwrite`` is not set.
     """
-    import json
+    from xqg_pyserini.report_files import json_text, write_report_files
 
-    from xqg_pyserini.atomic import atomic_directory
-    from xqg_pyserini.errors import OutputExistsError
-
-    directory = Path(directory)
-    if directory.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{directory} exists; pass --overwrite to replace it or choose another --output"
-        )
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_directory(directory) as tmp:
-        (tmp / "report.md").write_text(render_markdown(report), "utf-8")
-        (tmp / "report.tex").write_text(render_latex(report), "utf-8")
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
-        (tmp / "report.json").write_text(text + "\n", "utf-8")
-        plots = plot_deltas(report, tmp, [m for m in plot_metrics if m in report.metrics])
-        names = ["report.md", "report.tex", "report.json", *(p.name for p in plots)]
-    return [directory / name for name in names]
+    files = {
+        "report.md": render_markdown(report),
+        "report.tex": render_latex(report),
+        "report.json": json_text(report.to_json()),
+    }
+    metrics = [m for m in plot_metrics if m in report.metrics]
+    return write_report_files(
+        directory,
+        files,
+        overwrite=overwrite,
+        plots=lambda tmp: plot_deltas(report, tmp, metrics),
+    )

@@ -25,6 +25,7 @@ from xqg_pyserini.irds.sources import SourceFile
 __all__ = [
     "Documentation",
     "DprTsvDocs",
+    "LanguageQueriesFile",
     "SourcedDocstore",
     "TrecQrelsFile",
     "XorQueriesFile",
@@ -194,6 +195,43 @@ class XorQueriesFile(BaseQueries):
 
     def queries_lang(self) -> None:
         return None  # ir_datasets' value for "several languages"
+
+
+class LanguageQueriesFile(BaseQueries):
+    """The questions of one language read from one file (MKQA, TyDi QA GoldP).
+
+    ``read(path, language)`` yields records of ``cls``; the file is resolved when the
+    questions are asked for, never at registration.
+    """
+
+    def __init__(
+        self,
+        source: SourceFile,
+        language: str,
+        namespace: str,
+        read: Callable[[Path, str], Iterator[Any]],
+        cls: type,
+    ) -> None:
+        self._source = source
+        self._language = language
+        self._namespace = namespace
+        self._read = read
+        self._cls = cls
+
+    def queries_path(self) -> Path:
+        return self._source.path()
+
+    def queries_iter(self) -> Iterator[Any]:
+        return self._read(self._source.path(), self._language)
+
+    def queries_cls(self) -> type:
+        return self._cls
+
+    def queries_namespace(self) -> str:
+        return self._namespace
+
+    def queries_lang(self) -> str:
+        return self._language
 
 
 class TrecQrelsFile(BaseQrels):

@@ -102,14 +102,14 @@ def source_file() -> PublishedFile:
 def datasets() -> dict[str, Dataset]:
     """The ir_datasets objects of MKQA, by id (nothing is read yet)."""
     from xqg_pyserini.irds import xor_tydi
-    from xqg_pyserini.irds.components import Documentation, make_dataset
-    from xqg_pyserini.irds.mkqa_components import MkqaQueries
+    from xqg_pyserini.irds.components import Documentation, LanguageQueriesFile, make_dataset
+    from xqg_pyserini.irds.mkqa_format import MkqaQuery, read_mkqa
 
     docs = xor_tydi.datasets()[xor_tydi.ROOT_ID].docs_handler()
     source = source_file()
     result = {}
     for lang in LANGUAGES:
-        queries = MkqaQueries(source, lang, NAME)
+        queries = LanguageQueriesFile(source, lang, NAME, read_mkqa, MkqaQuery)
         documentation = Documentation(f"MKQA {lang} over XOR-Retrieve's corpus", _DESCRIPTION)
         result[f"{NAME}/{lang}"] = make_dataset(documentation, docs, queries)
     return result

@@ -193,8 +193,8 @@ def _docstore_path(split: str, language: str) -> Path:
 
 def datasets() -> dict[str, Dataset]:
     """The ir_datasets objects of TyDi QA GoldP, by id (nothing is read yet)."""
-    from xqg_pyserini.irds.components import Documentation, make_dataset
-    from xqg_pyserini.irds.tydiqa_components import TydiQrels, TydiQueries
+    from xqg_pyserini.irds.components import Documentation, LanguageQueriesFile, make_dataset
+    from xqg_pyserini.irds.tydiqa_components import TydiQrels
     from xqg_pyserini.irds.xquad_components import XquadDocs
 
     result = {}
@@ -208,7 +208,7 @@ def datasets() -> dict[str, Dataset]:
                 read=functools.partial(read_passages, language=lang),
                 language=lang,
             )
-            queries = TydiQueries(source, lang, NAME)
+            queries = LanguageQueriesFile(source, lang, NAME, read_queries, XorQuery)
             qrels = TydiQrels(source, lang, QRELS_DEFS)
             documentation = Documentation(f"TyDi QA GoldP {split} {lang}", _DESCRIPTION)
             result[f"{NAME}/{split}/{lang}"] = make_dataset(documentation, docs, queries, qrels)

@@ -11,37 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ir_datasets.formats import BaseQrels, BaseQueries
+from ir_datasets.formats import BaseQrels
 
-from xqg_pyserini.data.records import TrecQrel, XorQuery
+from xqg_pyserini.data.records import TrecQrel
 from xqg_pyserini.irds.sources import SourceFile
-from xqg_pyserini.irds.tydiqa import read_qrels, read_queries
+from xqg_pyserini.irds.tydiqa import read_qrels
 
-__all__ = ["TydiQrels", "TydiQueries"]
-
-
-class TydiQueries(BaseQueries):
-    """The questions of one language in one GoldP file, with answers in that language."""
-
-    def __init__(self, source: SourceFile, language: str, namespace: str) -> None:
-        self._source = source
-        self._language = language
-        self._namespace = namespace
-
-    def queries_path(self) -> Path:
-        return self._source.path()
-
-    def queries_iter(self) -> Iterator[XorQuery]:
-        return read_queries(self._source.path(), self._language)
-
-    def queries_cls(self) -> type[XorQuery]:
-        return XorQuery
-
-    def queries_namespace(self) -> str:
-        return self._namespace
-
-    def queries_lang(self) -> str:
-        return self._language
+__all__ = ["TydiQrels"]
 
 
 class TydiQrels(BaseQrels):

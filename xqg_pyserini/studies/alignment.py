@@ -22,7 +22,6 @@ indexes) with the passage part, atomically.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -502,32 +501,27 @@ def _heatmap(study: AlignmentStudy, path: Path) -> None:
 def write_alignment_report(
     study: AlignmentStudy, directory: Path, overwrite: bool = False
 ) -> list[Path]:
-    """Write ``report.md``, ``report.tex``, ``report.json`` and ``heatmap.png`` into ``directory``,
-    and ``heatmap-passages.png`` when the study has its question–passage part.
+    """Write ``report.md``, ``report.tex``, ``report.json`` and ``heatmap.png`` (with the
+    question–question part) into ``directory``, and ``heatmap-passages.png`` with the
+    question–passage part, all or nothing.
 
     Raises
     ------
     OutputExistsError
         If ``directory`` exists and ``overwrite`` is not set.
     """
-    from xqg_pyserini.atomic import atomic_directory
+    from xqg_pyserini.report_files import json_text, write_report_files
 
-    if directory.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{directory} exists; pass --overwrite to replace it or choose another --output"
-        )
-    names = ["report.md", "report.tex", "report.json"] + (["heatmap.png"] if study.rows else [])
+    files = {
+        "report.md": _markdown(study),
+        "report.tex": _latex(study),
+        "report.json": json_text(study.to_json()),
+    }
+    if study.rows:
+        files["heatmap.png"] = lambda path: _heatmap(study, path)
     if study.passages is not None:
-        names.append("heatmap-passages.png")
-    with atomic_directory(directory) as tmp:
-        (tmp / "report.md").write_text(_markdown(study), "utf-8")
-        (tmp / "report.tex").write_text(_latex(study), "utf-8")
-        text = json.dumps(study.to_json(), indent=2, ensure_ascii=False)
-        (tmp / "report.json").write_text(text + "\n", "utf-8")
-        if study.rows:
-            _heatmap(study, tmp / "heatmap.png")
-        if study.passages is not None:
-            from xqg_pyserini.studies.passage_alignment import passages_heatmap
+        from xqg_pyserini.studies.passage_alignment import passages_heatmap
 
-            passages_heatmap(study.passages, tmp / "heatmap-passages.png")
-    return [directory / name for name in names]
+        passages = study.passages
+        files["heatmap-passages.png"] = lambda path: passages_heatmap(passages, path)
+    return write_report_files(directory, files, overwrite=overwrite)

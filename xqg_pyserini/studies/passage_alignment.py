@@ -50,24 +50,20 @@ class PassageAlignmentError(XqgError, ValueError):
 
 
 def parse_index_option(values: Sequence[str]) -> list[tuple[str, Path]]:
-    """``NAME=DIR`` values of ``--index`` as ``(name, directory)``, names unique.
+    """``NAME=DIR`` (or ``DIR``, named by its folder) values of ``--index`` as ``(name,
+    directory)``, names unique.
 
     Raises
     ------
     PassageAlignmentError
-        For a value without ``=``, an empty name or directory, or a repeated name.
+        For an empty name or directory, or a repeated name.
     """
-    pairs: list[tuple[str, Path]] = []
-    for value in values:
-        name, sep, directory = value.partition("=")
-        if not sep or not name.strip() or not directory.strip():
-            raise PassageAlignmentError(
-                f"--index {value}: expected NAME=DIR (e.g. plain=indexes/xquad-plain)"
-            )
-        if name in dict(pairs):
-            raise PassageAlignmentError(f"--index: the name {name!r} is given twice")
-        pairs.append((name, Path(directory)))
-    return pairs
+    from xqg_pyserini.cli.named_paths import parse_named_paths
+
+    try:
+        return list(parse_named_paths(values, "--index", "dir").items())
+    except ValueError as exc:
+        raise PassageAlignmentError(str(exc)) from None
 
 
 @dataclass

@@ -24,7 +24,6 @@ run: the same seed gives the same numbers. :func:`write_subsets_report` writes
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -699,19 +698,12 @@ def write_subsets_report(
     OutputExistsError
         If ``directory`` exists and ``overwrite`` is not set.
     """
-    from xqg_pyserini.atomic import atomic_directory
+    from xqg_pyserini.report_files import json_text, write_report_files
 
-    directory = Path(directory)
-    if directory.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{directory} exists; pass --overwrite to replace it or choose another --output"
-        )
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    names = ["report.md", "report.tex", "report.json", PLOT]
-    with atomic_directory(directory) as tmp:
-        (tmp / "report.md").write_text(_markdown(study), "utf-8")
-        (tmp / "report.tex").write_text(_latex(study), "utf-8")
-        text = json.dumps(study.to_json(), indent=2, ensure_ascii=False)
-        (tmp / "report.json").write_text(text + "\n", "utf-8")
-        _plot(study, tmp / PLOT)
-    return [directory / name for name in names]
+    files = {
+        "report.md": _markdown(study),
+        "report.tex": _latex(study),
+        "report.json": json_text(study.to_json()),
+        PLOT: lambda path: _plot(study, path),
+    }
+    return write_report_files(directory, files, overwrite=overwrite)

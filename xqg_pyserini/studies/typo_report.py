@@ -11,12 +11,10 @@ operation and one line per index. All are written into one directory atomically.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.errors import OutputExistsError
 from xqg_pyserini.eval.answer_metrics import AVG
 from xqg_pyserini.eval.comparison import TEST_MARKS
 from xqg_pyserini.studies.typo_robustness import CLEAN, Change, TypoStudy
@@ -221,20 +219,13 @@ def write_typo_report(study: TypoStudy, directory: Path, overwrite: bool = False
     OutputExistsError
         If ``directory`` exists and ``overwrite`` is not set.
     """
-    from xqg_pyserini.atomic import atomic_directory
+    from xqg_pyserini.report_files import json_text, write_report_files
 
-    if directory.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{directory} exists; pass --overwrite to replace it or choose another --output"
-        )
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    names = ["report.md", "report.tex", "report.json"]
-    with atomic_directory(directory) as tmp:
-        (tmp / "report.md").write_text(render_markdown(study), "utf-8")
-        (tmp / "report.tex").write_text(render_latex(study), "utf-8")
-        text = json.dumps(to_json(study), indent=2, ensure_ascii=False)
-        (tmp / "report.json").write_text(text + "\n", "utf-8")
-        if any(r is not None for r in study.settings["rates"]):
-            _plot(study, tmp / PLOT)
-            names.append(PLOT)
-    return [directory / name for name in names]
+    files: dict[str, Any] = {
+        "report.md": render_markdown(study),
+        "report.tex": render_latex(study),
+        "report.json": json_text(to_json(study)),
+    }
+    if any(r is not None for r in study.settings["rates"]):
+        files[PLOT] = lambda path: _plot(study, path)
+    return write_report_files(directory, files, overwrite=overwrite)
