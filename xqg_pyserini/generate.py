@@ -5,7 +5,8 @@ sequence-to-sequence model) writes ``--queries-per-language`` questions in each
 of ``--languages`` for every passage of ``--corpus`` (or of one ``--shard-id``),
 into a JSONL file in the authors' published format, with CTranslate2 (``--engine
 ct2``) or Hugging Face transformers (``--engine hf``). Rerunning the same command
-resumes an interrupted run. See docs/generation.md.
+resumes an interrupted run. ``--backend ray`` generates blocks of passages in a
+pool of Ray actors (:mod:`xqg_pyserini.scaleout.generate`). See docs/generation.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from xqg_pyserini.generation.engines import ENGINES
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
 from xqg_pyserini.languages import LANGUAGE_NAMES
 from xqg_pyserini.progress import add_progress_argument
+from xqg_pyserini.scaleout.ray_runtime import GENERATE_BLOCK_BATCHES, add_ray_arguments
 
 if TYPE_CHECKING:
     from xqg_pyserini.data.corpus_source import CorpusSource
@@ -100,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="discard an existing output file instead of resuming it",
     )
     add_progress_argument(p)
+    add_ray_arguments(
+        p,
+        f"{GENERATE_BLOCK_BATCHES} x --batch-size; must be a multiple of --batch-size, so that "
+        "the blocks' batches are a single-process run's",
+    )
     return p
 
 
@@ -175,9 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.errors import XqgError
     from xqg_pyserini.generation import GenerationSettings, Shard, load_generator
     from xqg_pyserini.generation.run import run_generation
+    from xqg_pyserini.scaleout.ray_runtime import ray_options
 
     args = parse_args(argv)
     try:
+        options = ray_options(args)
         if args.output.suffix != ".jsonl":
             raise ValueError(f"--output must be a .jsonl file, got {args.output}")
         if args.fp16 and args.device == "cpu":
@@ -198,6 +207,25 @@ def main(argv: list[str] | None = None) -> int:
         request = _engine_request(args)
         source = open_corpus(args.corpus)
         passages = source.passages()  # an unknown dataset id fails here, before the model loads
+        if options is not None:
+            from dataclasses import replace
+
+            from xqg_pyserini.scaleout.generate import generate_with_ray
+
+            summary = generate_with_ray(
+                options,
+                settings,
+                replace(request, resumed=None),
+                passages,
+                args.output,
+                batch_size=args.batch_size,
+                shard=shard,
+                corpus=_corpus_identity(source),
+                overwrite=args.overwrite,
+                progress=not args.no_progress,
+            )
+            print(summary.format())
+            return 0
         generator = load_generator(settings, request, notify=_say)
         summary = run_generation(
             generator,

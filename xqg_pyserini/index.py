@@ -8,7 +8,8 @@ generated questions (xQG; see docs/augmentation.md); ``--passage-vectors-from``
 then reads e(p) from a plain index instead of encoding the passages again. A killed build resumes
 from its last checkpoint when run again; ``--shard-id/--shard-num`` build one
 round-robin shard, and ``python -m xqg_pyserini.merge`` joins the shards
-(docs/formats.md, "Resuming" and "Sharding and merging").
+(docs/formats.md, "Resuming" and "Sharding and merging"). ``--backend ray``
+encodes the chunks in a pool of Ray actors (:mod:`xqg_pyserini.scaleout.index`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from xqg_pyserini.cli.index_options import (
     command_parser,
 )
 from xqg_pyserini.progress import add_progress_argument
+from xqg_pyserini.scaleout.ray_runtime import add_ray_arguments
 
 if TYPE_CHECKING:  # imported where used: --help stays fast
     from xqg_pyserini.indexes.request import BuildRequest
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing output directory that holds a different index",
     )
     add_progress_argument(p)
+    add_ray_arguments(p, "--checkpoint-every, the single-process build's chunk size")
     return p
 
 
@@ -181,15 +184,22 @@ def main(argv: list[str] | None = None) -> int:
     from xqg_pyserini.indexes.build import build_index
     from xqg_pyserini.indexes.request import is_up_to_date
     from xqg_pyserini.indexes.search_command import pyserini_search_command
+    from xqg_pyserini.scaleout.ray_runtime import ray_options
 
     args = parse_args(argv)
     command = ["python", "-m", "xqg_pyserini.index", *(sys.argv[1:] if argv is None else argv)]
     try:
+        options = ray_options(args)
         request = request_from_args(args, command)
         if not args.overwrite and is_up_to_date(request):
             print(f"{args.output} is up to date (same corpus and settings); nothing to do")
         else:
-            meta = build_index(request)
+            if options is None:
+                meta = build_index(request)
+            else:
+                from xqg_pyserini.scaleout.index import build_index_ray
+
+                meta = build_index_ray(request, options)
             shard = request.shard
             what = "" if meta.shard is None else f" (shard {shard.id} of {shard.num})"
             print(

@@ -36,9 +36,16 @@ from xqg_pyserini.data.shard import Shard
 from xqg_pyserini.errors import OutputExistsError
 
 if TYPE_CHECKING:
-    from xqg_pyserini.generation.generator import QuestionEngine
+    from xqg_pyserini.generation.generator import GenerationSettings, QuestionEngine
 
-__all__ = ["GenerationSummary", "Shard", "recorded_engine", "run_generation", "settings_path"]
+__all__ = [
+    "GenerationSummary",
+    "Shard",
+    "recorded_engine",
+    "run_generation",
+    "settings_path",
+    "settings_record",
+]
 
 SETTINGS_FORMAT = "xqg_pyserini.generate-settings/1"
 _LEGACY_ENGINE = {"name": "hf"}  # records written before engines were recorded
@@ -93,10 +100,37 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return diffs
 
 
-def _model_identity(generator: QuestionEngine) -> str:
+def _model_identity(model: str) -> str:
     """A local model directory as an absolute path, so a rerun from elsewhere still matches."""
-    path = Path(generator.settings.model).expanduser()
-    return str(path.resolve()) if path.exists() else generator.settings.model
+    path = Path(model).expanduser()
+    return str(path.resolve()) if path.exists() else model
+
+
+def settings_record(
+    settings: GenerationSettings,
+    engine_settings: dict[str, Any],
+    batch_dependent: bool,
+    *,
+    batch_size: int,
+    corpus: str,
+    shard: Shard,
+) -> dict[str, Any]:
+    """The settings record of an output (``.<name>.settings.json``), as a JSON-ready dict.
+
+    ``engine_settings`` and ``batch_dependent`` are the engine's
+    (:class:`~xqg_pyserini.generation.generator.QuestionEngine`); a batch-dependent
+    engine's record also holds the batch size.
+    """
+    engine = dict(engine_settings)
+    if batch_dependent:
+        engine["batch_size"] = batch_size
+    return {
+        "format": SETTINGS_FORMAT,
+        "generation": {**settings.to_dict(), "model": _model_identity(settings.model)},
+        "engine": engine,
+        "corpus": corpus,
+        "shard": {"id": shard.id, "num": shard.num},
+    }
 
 
 def recorded_engine(output: str | os.PathLike[str]) -> str | None:
@@ -238,16 +272,14 @@ def run_generation(
     if batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {batch_size}")
     output = Path(output)
-    engine = dict(generator.engine_settings)
-    if generator.batch_dependent:
-        engine["batch_size"] = batch_size
-    record = {
-        "format": SETTINGS_FORMAT,
-        "generation": {**generator.settings.to_dict(), "model": _model_identity(generator)},
-        "engine": engine,
-        "corpus": corpus,
-        "shard": {"id": shard.id, "num": shard.num},
-    }
+    record = settings_record(
+        generator.settings,
+        generator.engine_settings,
+        generator.batch_dependent,
+        batch_size=batch_size,
+        corpus=corpus,
+        shard=shard,
+    )
     if not overwrite:
         _check_resumable(output, record)
     with GeneratedQueriesWriter(output) as writer:

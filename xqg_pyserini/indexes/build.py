@@ -16,14 +16,17 @@ Each output is built under :func:`~xqg_pyserini.atomic.build_lock`, written in
 stopped. With ``passage_vectors_from`` an augmented build reads e(p) from a
 plain index of the same corpus and encoder
 (:mod:`xqg_pyserini.indexes.stored_vectors`) and encodes only the questions;
-the vectors, hence the build key, are the same as without it.
+the vectors, hence the build key, are the same as without it. With
+``precompute`` (``--backend ray``, :mod:`xqg_pyserini.scaleout.index`) something
+else writes every chunk of the checkpoint first, under the build's lock, and the
+build then assembles the index from them exactly as a resumed build does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +42,15 @@ if TYPE_CHECKING:
     from xqg_pyserini.indexes.encoding import PassageVectors
     from xqg_pyserini.indexes.writer import FaissIndexWriter
 
-__all__ = ["build_index", "build_indexes"]
+__all__ = ["Precompute", "build_index", "build_indexes"]
+
+Precompute = Callable[[BuildRequest], "int | None"]
+"""``(request) -> dimension``: writes every chunk of the request's checkpoint and its
+``progress.json`` (:mod:`xqg_pyserini.indexes.checkpoint`) in ``.NAME.partial``; None when
+the build has no passage (the encoder is then loaded for its dimension)."""
 
 
-def build_index(request: BuildRequest) -> IndexMetadata:
+def build_index(request: BuildRequest, *, precompute: Precompute | None = None) -> IndexMetadata:
     """Encode the corpus (or one shard) and write the index directory, resuming if possible.
 
     Holds a lock on the output; a build that waited for another one of the same
@@ -53,14 +61,17 @@ def build_index(request: BuildRequest) -> IndexMetadata:
     OutputExistsError
         If the output exists and ``overwrite`` is not set.
     """
-    return build_indexes([request])[0]
+    return build_indexes([request], precompute=precompute)[0]
 
 
-def build_indexes(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
+def build_indexes(
+    requests: Sequence[BuildRequest], *, precompute: Precompute | None = None
+) -> list[IndexMetadata]:
     """Build every request not up to date in one pass; every index's metadata, in order.
 
     A request is rebuilt when it is out of date or has ``overwrite`` set; the
-    others are left as they are.
+    others are left as they are. ``precompute`` (one request only) fills the
+    checkpoint before the pass, which then only assembles the index.
 
     Raises
     ------
@@ -82,7 +93,13 @@ def build_indexes(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
                     f"{request.output} exists and holds a different index; "
                     "pass --overwrite to replace it or choose another --output"
                 )
-        built = dict(zip([r.output for r in todo], _build(todo) if todo else [], strict=True))
+        dimension = None
+        if precompute is not None and todo:
+            if len(requests) != 1:
+                raise ValueError("precomputed chunks are for a build of one index")
+            dimension = precompute(todo[0])
+        metas = _build(todo, dimension) if todo else []
+        built = dict(zip([r.output for r in todo], metas, strict=True))
         return [built.get(r.output) or read_metadata(r.output) for r in requests]
 
 
@@ -115,7 +132,19 @@ class _Output:
         self.checkpoint.save(docids, vectors)
 
 
-def _build(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
+class _Precomputed:
+    """Stands in for the encoder when every chunk is already encoded: its dimension only."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise RuntimeError(f"encoder.{name}: every chunk of this build was encoded beforehand")
+
+
+def _build(requests: Sequence[BuildRequest], dimension: int | None = None) -> list[IndexMetadata]:
     from xqg_pyserini.encoders.transformer import TransformerEncoder
     from xqg_pyserini.indexes.stored_vectors import check_plain_index, passage_vectors_reader
 
@@ -125,11 +154,15 @@ def _build(requests: Sequence[BuildRequest]) -> list[IndexMetadata]:
             raise XqgError("--passage-vectors-from needs --generated-queries")
         for request in requests:
             check_plain_index(first.passage_vectors_from, request)
-    encoder = TransformerEncoder(first.settings, device=first.device, dtype=first.dtype)
+    if dimension is None:
+        encoder = TransformerEncoder(first.settings, device=first.device, dtype=first.dtype)
+    else:
+        encoder = _Precomputed(dimension)  # type: ignore[assignment]
     stored = passage_vectors_reader(first.passage_vectors_from, encoder.dimension)
     with contextlib.ExitStack() as stack:
         outputs = [stack.enter_context(_open(r, encoder.dimension)) for r in requests]
-        records = _encode(encoder, outputs, _resume(outputs), stored)
+        skip = _resume(outputs, quiet=dimension is not None)
+        records = _encode(encoder, outputs, skip, stored)
         metas = [
             _metadata(output.request, encoder.dimension, augmentation)
             for output, augmentation in zip(outputs, records, strict=True)
@@ -164,8 +197,11 @@ def _open(request: BuildRequest, dimension: int) -> Iterator[_Output]:
         yield _Output(request, writer, Checkpoint(writer.directory, request.resume_key()))
 
 
-def _resume(outputs: Sequence[_Output]) -> int:
-    """Reload what every output's checkpoint holds in common; the passages to skip."""
+def _resume(outputs: Sequence[_Output], quiet: bool = False) -> int:
+    """Reload what every output's checkpoint holds in common; the passages to skip.
+
+    ``quiet``: no line on the reuse (the chunks were precomputed for this build).
+    """
     from xqg_pyserini.indexes.checkpoint import common_passages
 
     found = [output.checkpoint.resume() for output in outputs]
@@ -173,7 +209,7 @@ def _resume(outputs: Sequence[_Output]) -> int:
     for output, resumed in zip(outputs, found, strict=True):
         for docids, vectors in output.checkpoint.rewind(resumed, skip):
             output.writer.add(docids, vectors)
-        if skip:
+        if skip and not quiet:
             print(
                 f"resuming {output.request.output}: reusing {skip} passages "
                 f"already encoded (from {output.writer.directory})",

@@ -30,7 +30,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Checkpoint", "Resumed", "common_passages", "partial_dir", "worth_resuming"]
+__all__ = [
+    "Checkpoint",
+    "Resumed",
+    "chunk_docids",
+    "common_passages",
+    "partial_dir",
+    "worth_resuming",
+    "write_chunk",
+]
 
 PROGRESS_FILENAME = "progress.json"
 CHUNKS_DIRNAME = "chunks"
@@ -87,6 +95,27 @@ def _replace_with(path: Path, write: Any) -> None:
     with open(tmp, "wb") as handle:
         write(handle)
     os.replace(tmp, path)
+
+
+def write_chunk(chunks: Path, number: int, docids: Sequence[str], vectors: np.ndarray) -> None:
+    """Write chunk ``number`` (``NNNNNN.npy`` then ``NNNNNN.docid``) into ``chunks``, each file
+    under a temporary name and renamed, so a complete ``.docid`` means a complete chunk."""
+    stem = f"{number:06d}"
+    array = np.ascontiguousarray(vectors, dtype=np.float32)
+    _replace_with(chunks / f"{stem}.npy", lambda handle: np.save(handle, array))
+    text = "".join(f"{d}\n" for d in docids).encode("utf-8")
+    _replace_with(chunks / f"{stem}.docid", lambda handle: handle.write(text))
+
+
+def chunk_docids(chunks: Path, number: int) -> list[str] | None:
+    """The docids of chunk ``number`` in ``chunks``, None if it is not complete."""
+    stem = f"{number:06d}"
+    if not (chunks / f"{stem}.npy").is_file():
+        return None
+    try:
+        return (chunks / f"{stem}.docid").read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return None
 
 
 class Checkpoint:
@@ -157,13 +186,12 @@ class Checkpoint:
         """Append one chunk (``vectors`` float32 ``(len(docids), dim)``) and record progress."""
         chunks = self.directory / CHUNKS_DIRNAME
         chunks.mkdir(exist_ok=True)
-        stem = f"{self.chunks:06d}"
-        array = np.ascontiguousarray(vectors, dtype=np.float32)
-        _replace_with(chunks / f"{stem}.npy", lambda handle: np.save(handle, array))
-        text = "".join(f"{d}\n" for d in docids).encode("utf-8")
-        _replace_with(chunks / f"{stem}.docid", lambda handle: handle.write(text))
-        self.chunks += 1
-        self.passages += len(docids)
+        write_chunk(chunks, self.chunks, docids, vectors)
+        self.record(self.passages + len(docids), self.chunks + 1)
+
+    def record(self, passages: int, chunks: int) -> None:
+        """Record ``passages`` in the first ``chunks`` chunk files (written beforehand)."""
+        self.passages, self.chunks = passages, chunks
         progress = {
             "format": FORMAT,
             "build_key": self.key,
