@@ -10,7 +10,11 @@ random models, a dozen passages; a block that raises is made with
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +116,32 @@ def test_a_failing_block_stops_the_build_in_one_line_and_a_rerun_ends_equal(
     monkeypatch.setenv(FAIL_ENV, "2:1")
     assert index.main(build_argv(tiny_bert, corpus, ours, *argv, *RAY)) == 0
     assert f"reused {len(written)} of 3 blocks" in capsys.readouterr().err
+    assert_same_index(ours, single)
+
+
+def test_a_driver_killed_mid_way_and_started_again_ends_equal(
+    local_ray, tiny_bert: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    single, ours = tmp_path / "single", tmp_path / "ray"
+    argv = ["--checkpoint-every", "4", "--no-progress"]
+    assert index.main(build_argv(tiny_bert, corpus, single, *argv)) == 0
+    # a driver process of its own on the module's Ray; block 2 never finishes
+    address = local_ray.get_runtime_context().gcs_address
+    build = build_argv(tiny_bert, corpus, ours, *argv, *RAY)
+    command = [sys.executable, "-m", "xqg_pyserini.index", *build, "--ray-address", address]
+    env = {**os.environ, FAIL_ENV: "2:hang"}
+    driver = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    chunks = partial_dir(ours) / "chunks"
+    deadline = time.monotonic() + 180
+    while not (chunks / "000001.docid").exists():
+        assert driver.poll() is None and time.monotonic() < deadline, "blocks 0 and 1 never came"
+        time.sleep(0.2)
+    driver.send_signal(signal.SIGKILL)  # no clean-up of any kind
+    driver.wait()
+    assert not ours.exists() and not (chunks / "000002.docid").exists()
+    # started again: blocks 0 and 1 are reused, block 2 is encoded
+    assert index.main(build_argv(tiny_bert, corpus, ours, *argv, *RAY)) == 0
+    assert "reused 2 of 3 blocks" in capsys.readouterr().err
     assert_same_index(ours, single)
 
 

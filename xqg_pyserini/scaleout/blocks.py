@@ -32,7 +32,8 @@ __all__ = ["BlockActor", "BlockInput", "BlockWorker", "block_name", "run_blocks"
 
 BLOCK_COLUMN = "__block"
 FAIL_ENV = "XQG_SCALEOUT_FAIL"
-"""Tests only: ``N:K`` makes block N raise in its first K tries (``N:always``: every try)."""
+"""Tests only: ``N:K`` makes block N raise in its first K tries (``N:always``: every try;
+``N:hang``: block N never finishes, so that a test can kill the driver mid-way)."""
 
 
 def block_name(number: int, suffix: str) -> str:
@@ -74,6 +75,10 @@ def _injected_failure(number: int, attempt: int) -> None:
     if not spec:
         return
     block, _, times = spec.partition(":")
+    if int(block) == number and times == "hang":
+        import time
+
+        time.sleep(3600)
     if int(block) == number and (times == "always" or attempt < int(times or 1)):
         raise RuntimeError(f"injected failure of block {number} ({FAIL_ENV}={spec})")
 
