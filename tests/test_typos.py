@@ -21,10 +21,11 @@ from xqg_pyserini.studies.typos import (
     misspell_with_changes,
 )
 
-# Real questions, one script each (ar, ru, hi, th, zh from XQuAD; the rest written here).
+# Real questions, one script each (ar, ru, el, hi, th, zh from XQuAD; the rest written here).
 QUESTIONS = {
     "latin": "How many points did the Panthers defense surrender?",
     "cyrillic": "Сколько очков уступила защита Пэнтерс?",
+    "greek": "Πόσους πόντους παρέδωσε η άμυνα των Πάνθερς;",
     "arabic": "كم نقطة تخلى عنها دفاع البانثرز؟",
     "devanagari": "पैंथर्स डिफ़ेंस ने कितने अंक दिए?",
     "bengali": "বাংলাদেশের রাজধানী কোথায়?",
@@ -40,6 +41,7 @@ QUESTIONS = {
 NAME_PREFIXES = {
     "latin": ("LATIN",),
     "cyrillic": ("CYRILLIC",),
+    "greek": ("GREEK",),
     "arabic": ("ARABIC",),
     "devanagari": ("DEVANAGARI",),
     "bengali": ("BENGALI",),
@@ -54,6 +56,7 @@ NAME_PREFIXES = {
 LAYOUT_ROWS = {
     "latin": ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
     "cyrillic": ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
+    "greek": ("_ςερτυθιοπ", "ασδφγηξκλ", "ζχψωβνμ"),  # "_": ";", no letter
 }
 KEYBOARD_SCRIPTS = tuple(LAYOUT_ROWS)
 
@@ -70,7 +73,7 @@ def _neighbours_by_index(rows: tuple[str, ...]) -> dict[str, set[str]]:
             near = {(r, i - 1), (r, i + 1), (r + 1, i - 1), (r + 1, i), (r - 1, i), (r - 1, i + 1)}
             table[key] = {
                 rows[rr][ii] for rr, ii in near if 0 <= rr < len(rows) and 0 <= ii < len(rows[rr])
-            }
+            } - {"_"}
     return table
 
 
@@ -220,6 +223,7 @@ def test_keyboard_neighbours_match_hand_computed_keys() -> None:
     assert table["p"] == set("ol")
     assert table["g"] == set("ftyhvb")
     assert _neighbours_by_index(LAYOUT_ROWS["cyrillic"])["к"] == set("уеав")
+    assert _neighbours_by_index(LAYOUT_ROWS["greek"])["ε"] == set("ςρσδ")
 
 
 @pytest.mark.parametrize("script", KEYBOARD_SCRIPTS)

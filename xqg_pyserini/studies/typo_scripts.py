@@ -19,11 +19,11 @@ Choices, and why:
   word makes a cluster no keyboard would produce. Marks already in a word can still be
   deleted, swapped or substituted, so Indic abugidas are edited character by character
   and stay in their script.
-* Latin draws from ``a``-``z`` (as Zhuang and Zuccon do); Hangul from all precomposed
+* Latin draws from ``a``-``z`` (as Zhuang and Zuccon do), Greek from ``α``-``ω``; Hangul from all precomposed
   syllables; Han from a hand-written list of common CJK Unified Ideographs, shared by
   Chinese and Japanese kanji.
-* Keyboard layouts exist for Latin (US QWERTY, used for every Latin-script language) and
-  Cyrillic (Russian ЙЦУКЕН). Other scripts have no layout here: the keyboard operation
+* Keyboard layouts exist for Latin (US QWERTY, used for every Latin-script language),
+  Cyrillic (Russian ЙЦУКЕН) and Greek (the standard Greek layout). Other scripts have no layout here: the keyboard operation
   skips their words rather than guess a layout.
 """
 
@@ -46,6 +46,7 @@ __all__ = [
 _RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "latin": ((0x0041, 0x005A), (0x0061, 0x007A), (0x00C0, 0x024F), (0x1E00, 0x1EFF)),
     "cyrillic": ((0x0400, 0x052F),),
+    "greek": ((0x0370, 0x03FF), (0x1F00, 0x1FFF)),
     "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F)),
     "devanagari": ((0x0900, 0x097F),),
     "bengali": ((0x0980, 0x09FF),),
@@ -125,6 +126,8 @@ def pool(script: str) -> tuple[str, ...]:
         return tuple("abcdefghijklmnopqrstuvwxyz")
     if script == "cyrillic":
         return tuple(chr(code) for code in range(0x0430, 0x0450)) + ("ё",)
+    if script == "greek":  # α-ω, final sigma included
+        return tuple(chr(code) for code in range(0x03B1, 0x03CA))
     if script == "hangul":
         return tuple(chr(code) for code in range(0xAC00, 0xD7A4))
     if script == "han":
@@ -138,16 +141,18 @@ def pool(script: str) -> tuple[str, ...]:
 
 
 # Rows of each layout, top to bottom; each row starts a quarter key further right
-# (a quarter, then three quarters, as on a real staggered keyboard).
+# (a quarter, then three quarters, as on a real staggered keyboard). "_" holds the place
+# of a key that types no letter (the Greek layout's ";" on Q), so the others keep theirs.
 _LAYOUTS: dict[str, tuple[str, ...]] = {
     "latin": ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
     "cyrillic": ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
+    "greek": ("_ςερτυθιοπ", "ασδφγηξκλ", "ζχψωβνμ"),
 }
 _ROW_OFFSETS = (0.0, 0.25, 0.75)
 
 
 def has_keyboard(script: str) -> bool:
-    """Whether ``script`` has a keyboard layout here (Latin QWERTY, Russian ЙЦУКЕН)."""
+    """Whether ``script`` has a keyboard layout here (Latin QWERTY, Russian ЙЦУКЕН, Greek)."""
     return script in _LAYOUTS
 
 
@@ -157,6 +162,7 @@ def _neighbour_table(script: str) -> dict[str, tuple[str, ...]]:
         (char, row, col + _ROW_OFFSETS[row])
         for row, keys_in_row in enumerate(_LAYOUTS[script])
         for col, char in enumerate(keys_in_row)
+        if char != "_"
     ]
     table: dict[str, tuple[str, ...]] = {}
     for char, row, x in keys:
