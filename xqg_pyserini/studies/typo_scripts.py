@@ -19,12 +19,12 @@ Choices, and why:
   word makes a cluster no keyboard would produce. Marks already in a word can still be
   deleted, swapped or substituted, so Indic abugidas are edited character by character
   and stay in their script.
-* Latin draws from ``a``-``z`` (as Zhuang and Zuccon do), Greek from ``α``-``ω``; Hangul from all precomposed
-  syllables; Han from a hand-written list of common CJK Unified Ideographs, shared by
-  Chinese and Japanese kanji.
+* Latin draws from ``a``-``z`` (as Zhuang and Zuccon do), Greek from ``α``-``ω``; Hangul
+  from all precomposed syllables; Han from a hand-written list of common CJK Unified
+  Ideographs, shared by Chinese and Japanese kanji.
 * Keyboard layouts exist for Latin (US QWERTY, used for every Latin-script language),
-  Cyrillic (Russian ЙЦУКЕН) and Greek (the standard Greek layout). Other scripts have no layout here: the keyboard operation
-  skips their words rather than guess a layout.
+  Cyrillic (Russian ЙЦУКЕН) and Greek (the standard Greek layout). Other scripts have no
+  layout here: the keyboard operation skips their words rather than guess a layout.
 """
 
 from __future__ import annotations
