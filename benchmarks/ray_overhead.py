@@ -1,6 +1,6 @@
 """The overhead of ``--backend ray``: one index build, single process vs one Ray actor.
 
-``python -m benchmarks.ray_overhead [--passages 500] [--cpus 2] [--encoder multilingual-e5-small]``
+``python -m benchmarks.ray_overhead [--passages 500] [--cpus 2] [--repeats 3] [--encoder ...]``
 
 Both builds run in this process through ``xqg_pyserini.index.main`` on the first
 ``--passages`` passages of the bundled xqg-demo collection, float32, batch 32:
@@ -10,8 +10,10 @@ local Ray started here with ``--cpus`` + 1 logical CPUs: the extra one is the
 CPU the pool leaves free for Ray Data's own tasks, which here do no real work.
 The Ray time includes the actor's start (a Python process importing torch) and
 its model load, as the single-process time includes its model load; Ray's own
-start (``ray.init``) is printed apart. Prints both times, their ratio and the
-largest difference between the two indexes' vectors. Needs ``xqg_pyserini[ray]``.
+start (``ray.init``) is printed apart. The two builds alternate ``--repeats`` times
+(single, Ray, single, Ray, ...) so that a shared machine's slow spells fall on both;
+prints every time, the medians, the ratio of the medians and the largest difference
+between the two indexes' vectors. Needs ``xqg_pyserini[ray]``.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         help="encoder preset or directory (default: multilingual-e5-small)",
     )
     p.add_argument("--batch-size", type=int, default=32, help="encoder batch (default: 32)")
+    p.add_argument(
+        "--repeats", type=int, default=3, help="alternating runs of each build (default: 3)"
+    )
     args = p.parse_args(argv)
 
     import numpy as np
@@ -71,25 +76,30 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         torch.set_num_threads(args.cpus)
         start = time.perf_counter()
-        assert index.main([*common, "--output", str(work / "single")]) == 0
-        single = time.perf_counter() - start
-
-        start = time.perf_counter()
         ray.init(num_cpus=args.cpus + 1, include_dashboard=False, log_to_driver=False)
         started = time.perf_counter() - start
         flags = ["--backend", "ray", "--num-actors", "1", "--num-cpus-per-actor", str(args.cpus)]
-        start = time.perf_counter()
-        assert index.main([*common, "--output", str(work / "ray"), *flags]) == 0
-        on_ray = time.perf_counter() - start
+        singles, rays = [], []
+        for repeat in range(args.repeats):
+            start = time.perf_counter()
+            single_dir = work / f"single-{repeat}"
+            assert index.main([*common, "--output", str(single_dir)]) == 0
+            singles.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            ray_dir = work / f"ray-{repeat}"
+            assert index.main([*common, "--output", str(ray_dir), *flags]) == 0
+            rays.append(time.perf_counter() - start)
         ray.shutdown()
-        difference = float(np.abs(_vectors(work / "single") - _vectors(work / "ray")).max())
+        difference = float(np.abs(_vectors(single_dir) - _vectors(ray_dir)).max())
+        single, on_ray = float(np.median(singles)), float(np.median(rays))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(
         f"\n{args.passages} passages, {args.encoder}, {args.cpus} CPUs:\n"
-        f"  single process   {single:8.1f} s\n"
-        f"  --backend ray    {on_ray:8.1f} s  (ray.init {started:.1f} s apart)\n"
-        f"  ratio            {on_ray / single:8.2f}\n"
+        f"  single process   {single:8.1f} s median of {', '.join(f'{t:.1f}' for t in singles)}\n"
+        f"  --backend ray    {on_ray:8.1f} s median of {', '.join(f'{t:.1f}' for t in rays)}"
+        f"  (ray.init {started:.1f} s apart)\n"
+        f"  ratio            {on_ray / single:8.2f} (of the medians)\n"
         f"  max |difference| {difference:.2e}"
     )
     return 0
