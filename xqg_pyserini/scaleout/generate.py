@@ -56,9 +56,10 @@ def blocks_dir(output: Path) -> Path:
 
 
 def _replace_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+    from xqg_pyserini.atomic import atomic_file
+
+    with atomic_file(path) as handle:
+        handle.write(text)
 
 
 @dataclass
