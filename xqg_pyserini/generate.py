@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
 from xqg_pyserini.cli.corpus import add_corpus_argument
 from xqg_pyserini.generation.ct2_engine import COMPUTE_TYPES, INSTALL_HINT, RESEED_MODES
 from xqg_pyserini.generation.engines import ENGINES
@@ -171,9 +171,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse flags, taking defaults from ``--config`` when given; check required ones."""
     parser = build_parser()
     args = parse_with_config(parser, argv)
-    missing = [flag for flag in ("--model", "--output") if getattr(args, flag[2:]) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, "--model", "--output")
     return args
 
 

@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from xqg_pyserini.encoders.transformer import TransformerEncoder
     from xqg_pyserini.indexes.metadata import IndexMetadata
 
-__all__ = ["RUN_TAG", "encode_questions", "read_questions", "search_all", "write_trec_run"]
+__all__ = [
+    "RUN_TAG",
+    "encode_questions",
+    "open_index",
+    "read_questions",
+    "search_all",
+    "write_trec_run",
+]
 
 RUN_TAG = "Faiss"  # the tag pyserini.search.faiss writes
 MANIFEST = "runs.json"
@@ -86,15 +93,27 @@ def write_trec_run(
                 rank += 1
 
 
-def _search(
-    index_dir: Path, queries: np.ndarray, hits: int
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def open_index(index_dir: Path) -> tuple[Any, list[str]]:
+    """The FAISS index of ``index_dir`` and its docids (row ``i`` is ``docids[i]``).
+
+    Raises
+    ------
+    XqgError
+        If the docid file and the index disagree on the number of passages.
+    """
     import faiss
 
     index = faiss.read_index(str(index_dir / "index"))
     docids = (index_dir / "docid").read_text("utf-8").splitlines()
     if len(docids) != index.ntotal:
         raise XqgError(f"{index_dir}: {len(docids)} docids but {index.ntotal} vectors")
+    return index, docids
+
+
+def _search(
+    index_dir: Path, queries: np.ndarray, hits: int
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    index, docids = open_index(index_dir)
     scores, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), hits)
     return scores, rows, docids
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["add_config_argument", "parse_with_config"]
+__all__ = ["add_config_argument", "parse_with_config", "require"]
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -47,3 +47,11 @@ def parse_with_config(
         parser.error(f"--config {args.config}: unknown option(s) {', '.join(unknown)}")
     parser.set_defaults(**defaults)
     return parser.parse_args(argv)
+
+
+def require(parser: argparse.ArgumentParser, args: argparse.Namespace, *flags: str) -> None:
+    """A usage error naming every flag of ``flags`` that neither the command line nor
+    ``--config`` gave (argparse's ``required=True`` would refuse a ``--config`` value)."""
+    missing = [flag for flag in flags if getattr(args, flag[2:].replace("-", "_")) is None]
+    if missing:
+        parser.error(f"the following arguments are required: {', '.join(missing)}")

@@ -12,7 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
+from xqg_pyserini.progress import add_progress_argument
 
 __all__ = ["build_parser", "main"]
 
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--overwrite", action="store_true", help="replace the output directory if it exists"
     )
-    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    add_progress_argument(p)
     return p
 
 
@@ -127,10 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.passages_dataset and not args.index:
         print("error: --passages-dataset measures indexes: give --index NAME=DIR", file=sys.stderr)
         return 2
-    required = ("output",) if args.index else ("encoder", "output")
-    missing = [f"--{name}" for name in required if getattr(args, name) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, *(("--output",) if args.index else ("--encoder", "--output")))
     from xqg_pyserini.studies.alignment import (
         AlignmentRequest,
         run_alignment_study,

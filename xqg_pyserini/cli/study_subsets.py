@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
+from xqg_pyserini.progress import add_progress_argument
 
 __all__ = ["build_parser", "main"]
 
@@ -130,9 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace the output directory if it exists (default: refuse)",
     )
-    p.add_argument(
-        "--no-progress", action="store_true", help="do not show a progress bar (default: shown)"
-    )
+    add_progress_argument(p)
     return p
 
 
@@ -141,11 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parse_with_config(parser, argv)
-    missing = [
-        flag for flag, value in (("--run", args.run), ("--output", args.output)) if not value
-    ]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, "--run", "--output")
     from xqg_pyserini.eval.__main__ import parse_run_specs
     from xqg_pyserini.studies.resource_sizes import parse_groups
     from xqg_pyserini.studies.subsets import (

@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
+from xqg_pyserini.progress import add_progress_argument
 
 __all__ = ["build_parser", "main", "parse_rates"]
 
@@ -129,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--overwrite", action="store_true", help="replace the output directory if it exists"
     )
-    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    add_progress_argument(p)
     return p
 
 
@@ -138,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parse_with_config(parser, argv)
-    missing = [f"--{name}" for name in ("index", "output") if getattr(args, name) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, "--index", "--output")
     from xqg_pyserini.cli.named_paths import parse_named_paths
     from xqg_pyserini.studies.typo_report import write_typo_report
     from xqg_pyserini.studies.typo_robustness import DEFAULT_RATES, TypoRequest, run_typo_study

@@ -24,7 +24,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
 from xqg_pyserini.generation.prompts import DEFAULT_TEMPLATE, PLACEHOLDERS
 from xqg_pyserini.progress import add_progress_argument
 
@@ -202,9 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parse_with_config(parser, argv)
-    missing = [flag for flag in REQUIRED if getattr(args, flag[2:].replace("-", "_")) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, *REQUIRED)
     try:
         config = _config(args)
         from xqg_pyserini.training.generator.model import check_generator_model

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xqg_pyserini.cli.config import add_config_argument, parse_with_config
+from xqg_pyserini.cli.config import add_config_argument, parse_with_config, require
 
 __all__ = ["build_parser", "main"]
 
@@ -87,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parse_with_config(parser, argv)
-    missing = [f"--{name}" for name in ("dataset", "run", "output") if getattr(args, name) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    require(parser, args, "--dataset", "--run", "--output")
     from xqg_pyserini.training.data.mine import MineRequest, mine_training_data
 
     try:

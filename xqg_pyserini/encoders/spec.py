@@ -51,6 +51,7 @@ __all__ = [
     "EncoderSpecError",
     "SPEC_FILENAME",
     "encoder_kind",
+    "query_encoder",
     "SPEC_KEYS",
     "read_encoder_spec",
     "resolve_encoder_spec",
@@ -226,3 +227,13 @@ def _check_keys(path: Path, record: dict[str, Any]) -> None:
     languages = record.get("languages")
     if languages is not None and not all(isinstance(code, str) and code for code in languages):
         raise EncoderSpecError(f"{path}: 'languages' must be a list of language codes")
+
+
+def query_encoder(name: str | Path, dtype: str | None = None) -> Any:
+    """A :class:`~xqg_pyserini.encoders.transformer.TransformerEncoder` of what ``name``
+    names (an index, spec, preset or model; :func:`resolve_encoder_spec`), in ``dtype`` or
+    the precision it records."""
+    from xqg_pyserini.encoders.transformer import TransformerEncoder
+
+    spec = resolve_encoder_spec(name)
+    return TransformerEncoder(spec.settings, dtype=dtype or spec.dtype)

@@ -23,7 +23,6 @@ JSON and plots (:mod:`~xqg_pyserini.eval.plots`) into one directory.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ __all__ = [
     "Report",
     "ReportError",
     "build_report",
+    "language_cells",
     "write_report",
 ]
 
@@ -186,49 +186,52 @@ def _significance(
     tests: _Tests,
 ) -> dict[str, dict[str, Cell]]:
     """``{metric: {lang or "avg": Cell}}``: each language alone, and the weighted macro average."""
-    cells: dict[str, dict[str, Cell]] = {}
-    for metric in metrics:
-        mine, theirs = system.per_question[metric], baseline.per_question[metric]
-        common = sorted(set(mine) & set(theirs))
-        groups: dict[str, list[str]] = {}
-        for qid in common:
-            groups.setdefault(languages[qid], []).append(qid)
-        weights = {qid: 1.0 / len(groups[languages[qid]]) for qid in common}
-        cells[metric] = {
-            column: _cell(mine, theirs, qids, metric, tests, weights if column == AVG else None)
-            for column, qids in [*sorted(groups.items()), (AVG, common)]
-        }
+    return {
+        metric: language_cells(
+            system.per_question[metric],
+            baseline.per_question[metric],
+            languages,
+            tests.names,
+            threshold=tests.threshold,
+            permutations=tests.permutations,
+            seed=tests.seed,
+            metric=metric,
+        )
+        for metric in metrics
+    }
+
+
+def language_cells(
+    system: Mapping[str, float],
+    baseline: Mapping[str, float],
+    languages: Mapping[str, str],
+    tests: Sequence[str],
+    *,
+    threshold: float = 0.05,
+    permutations: int = 10_000,
+    seed: int = 42,
+    metric: str = "",
+) -> dict[str, Cell]:
+    """``{lang or "avg": Cell}`` of ``system`` against ``baseline`` on the questions both score.
+
+    Each language is tested alone; ``avg`` weighs each question by one over its language's
+    count, so it tests the macro average over languages.
+    """
+    from xqg_pyserini.eval.significance import paired_p_values
+
+    common = sorted(set(system) & set(baseline))
+    groups: dict[str, list[str]] = {}
+    for qid in common:
+        groups.setdefault(languages[qid], []).append(qid)
+    weights = {qid: 1.0 / len(groups[languages[qid]]) for qid in common}
+    cells = {}
+    for column, qids in [*sorted(groups.items()), (AVG, common)]:
+        delta, p_values = paired_p_values(
+            system, baseline, qids, tests, threshold=threshold, n=permutations, seed=seed,
+            weights=weights if column == AVG else None, metric=metric,
+        )  # fmt: skip
+        cells[column] = Cell(delta, len(qids), p_values)
     return cells
-
-
-def _cell(
-    mine: Mapping[str, float],
-    theirs: Mapping[str, float],
-    qids: list[str],
-    metric: str,
-    tests: _Tests,
-    weights: Mapping[str, float] | None,
-) -> Cell:
-    from xqg_pyserini.eval.significance import UnpairedQuestionsWarning, compare
-
-    a = {qid: mine[qid] for qid in qids}
-    b = {qid: theirs[qid] for qid in qids}
-    p_values, delta = {}, 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnpairedQuestionsWarning)
-        for test in tests.names:
-            result = compare(
-                a,
-                b,
-                metric=metric,
-                test=test,
-                threshold=tests.threshold,
-                n=tests.permutations,
-                seed=tests.seed,
-                weights=weights,
-            )
-            p_values[test], delta = result.p_value, result.delta
-    return Cell(delta, len(qids), p_values)
 
 
 def write_report(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +36,7 @@ __all__ = [
     "UnpairedQuestionsWarning",
     "compare",
     "fisher_randomisation",
+    "paired_p_values",
     "paired_scores",
     "paired_t_test",
 ]
@@ -228,3 +229,34 @@ def compare(
         missing_in_system=missing_in_system,
         missing_in_baseline=missing_in_baseline,
     )
+
+
+def paired_p_values(
+    system: Mapping[str, float],
+    baseline: Mapping[str, float],
+    qids: Sequence[str],
+    tests: Sequence[str],
+    *,
+    threshold: float = 0.05,
+    n: int = 10_000,
+    seed: int = 42,
+    weights: Mapping[str, float] | None = None,
+    metric: str = "",
+) -> tuple[float, dict[str, float]]:
+    """``(delta, {test: p})`` of ``system`` against ``baseline`` over the questions ``qids``.
+
+    :func:`compare` under each of ``tests`` (both always share the delta), quietly: the
+    questions are chosen by the caller, so nothing is unpaired by surprise.
+    """
+    a = {qid: float(system[qid]) for qid in qids}
+    b = {qid: float(baseline[qid]) for qid in qids}
+    p_values, delta = {}, 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnpairedQuestionsWarning)
+        for test in tests:
+            result = compare(
+                a, b, metric=metric, test=test, threshold=threshold, n=n, seed=seed,  # type: ignore[arg-type]
+                weights=weights,
+            )  # fmt: skip
+            p_values[test], delta = result.p_value, result.delta
+    return delta, p_values

@@ -203,17 +203,15 @@ class QuestionEncoders:
 
 
 def _transformer(name: str, dtype: str | None) -> tuple[Encode, dict[str, Any]]:
-    from xqg_pyserini.encoders.spec import resolve_encoder_spec
-    from xqg_pyserini.encoders.transformer import TransformerEncoder
+    from xqg_pyserini.encoders.spec import query_encoder
 
-    spec = resolve_encoder_spec(name)
-    encoder = TransformerEncoder(spec.settings, dtype=dtype or spec.dtype)
+    encoder = query_encoder(name, dtype)
 
     def encode(texts: list[str]) -> np.ndarray:
         chunks = [encoder.encode_queries(texts[i : i + 128]) for i in range(0, len(texts), 128)]
         return np.concatenate(chunks).astype(np.float32, copy=False)
 
-    return encode, {"name": name, "settings": spec.settings.to_dict(), "dtype": encoder.dtype}
+    return encode, {"name": name, "settings": encoder.settings.to_dict(), "dtype": encoder.dtype}
 
 
 @dataclass(frozen=True)

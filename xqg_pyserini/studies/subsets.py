@@ -24,7 +24,6 @@ run: the same seed gives the same numbers. :func:`write_subsets_report` writes
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -322,21 +321,13 @@ def _p_values(
     weights: Mapping[str, float] | None,
     plan: tuple[tuple[str, ...], float, int, int],
 ) -> dict[str, float]:
-    from xqg_pyserini.eval.significance import UnpairedQuestionsWarning, compare
+    from xqg_pyserini.eval.significance import paired_p_values
 
     tests, threshold, permutations, seed = plan
-    a = {q: float(mine[q]) for q in qids}
-    b = {q: float(theirs[q]) for q in qids}
-    out = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnpairedQuestionsWarning)
-        for test in tests:
-            result = compare(
-                a, b, metric="", test=test, threshold=threshold, n=permutations, seed=seed,
-                weights=weights,
-            )  # fmt: skip
-            out[test] = result.p_value
-    return out
+    return paired_p_values(
+        mine, theirs, qids, tests, threshold=threshold, n=permutations, seed=seed,
+        weights=weights,
+    )[1]  # fmt: skip
 
 
 # -- the study ---------------------------------------------------------------------------

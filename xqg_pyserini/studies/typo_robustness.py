@@ -21,7 +21,6 @@ default) and:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from xqg_pyserini.errors import DatasetError, OutputExistsError, XqgError
-from xqg_pyserini.eval.answer_metrics import AVG
+from xqg_pyserini.eval.answer_metrics import by_language
+from xqg_pyserini.eval.comparison import Cell
 from xqg_pyserini.studies.typos import OPERATIONS, TypoSettings, misspell_with_changes
 
 __all__ = [
@@ -94,13 +94,8 @@ class TypoRequest:
         ]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One comparison on one metric and language (or ``avg``): ``delta`` and its p-values."""
-
-    delta: float
-    n: int
-    p_values: dict[str, float]
+#: One comparison on one metric and language (or ``avg``): ``delta``, ``n`` and p-values.
+Change = Cell
 
 
 @dataclass(frozen=True)
@@ -166,18 +161,13 @@ def _check(request: TypoRequest) -> list[TypoSettings]:
 
 def _open_index(name: str, directory: Path) -> tuple[Any, list[str], Any]:
     """(faiss index, docids, metadata) of an index directory, or one-line errors."""
-    import faiss
-
+    from xqg_pyserini.ablation.search import open_index
     from xqg_pyserini.indexes.metadata import read_metadata
 
     if not directory.is_dir():
         raise TypoStudyError(f"index {name!r}: {directory} is not a directory")
     meta = read_metadata(directory)
-    index = faiss.read_index(str(directory / "index"))
-    docids = (directory / "docid").read_text("utf-8").splitlines()
-    if len(docids) != index.ntotal:
-        raise TypoStudyError(f"index {name!r} ({directory}): {len(docids)} docids but "
-                             f"{index.ntotal} vectors")  # fmt: skip
+    index, docids = open_index(directory)
     return index, docids, meta
 
 
@@ -195,14 +185,6 @@ def _check_corpus(name: str, directory: Path, docids: list[str], corpus: str | N
             f"({corpus or 'unrecorded'}): {len(absent)} of {len(sample)} sampled docids, e.g. "
             f"{absent[0]!r}, are not passages of {dataset}"
         )
-
-
-def _encoder(directory: Path, dtype: str | None):  # type: ignore[no-untyped-def]
-    from xqg_pyserini.encoders.spec import resolve_encoder_spec
-    from xqg_pyserini.encoders.transformer import TransformerEncoder
-
-    spec = resolve_encoder_spec(str(directory))
-    return TransformerEncoder(spec.settings, dtype=dtype or spec.dtype)
 
 
 def _key(dataset: str, qid: str, several: bool) -> str:
@@ -230,43 +212,12 @@ def _compare(
     request: TypoRequest,
 ) -> dict[str, Change]:
     """Per language and the weighted macro average: mean(mine - theirs) and p-values."""
-    from xqg_pyserini.eval.significance import UnpairedQuestionsWarning, compare
+    from xqg_pyserini.eval.report import language_cells
 
-    common = sorted(set(mine) & set(theirs))
-    groups: dict[str, list[str]] = {}
-    for qid in common:
-        groups.setdefault(languages[qid], []).append(qid)
-    weights = {qid: 1.0 / len(groups[languages[qid]]) for qid in common}
-    cells = {}
-    for column, qids in [*sorted(groups.items()), (AVG, common)]:
-        a = {qid: mine[qid] for qid in qids}
-        b = {qid: theirs[qid] for qid in qids}
-        p_values, delta = {}, 0.0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnpairedQuestionsWarning)
-            for test in TESTS:
-                result = compare(
-                    a,
-                    b,
-                    metric="",
-                    test=test,  # type: ignore[arg-type]
-                    threshold=request.threshold,
-                    n=request.permutations,
-                    seed=request.test_seed,
-                    weights=weights if column == AVG else None,
-                )
-                p_values[test], delta = result.p_value, result.delta
-        cells[column] = Change(delta, len(qids), p_values)
-    return cells
-
-
-def _macro(per_question: Mapping[str, float], languages: Mapping[str, str]) -> dict[str, float]:
-    groups: dict[str, list[float]] = {}
-    for qid, score in per_question.items():
-        groups.setdefault(languages[qid], []).append(score)
-    table = {lang: float(np.mean(values)) for lang, values in sorted(groups.items())}
-    table[AVG] = float(np.mean(list(table.values()))) if table else float("nan")
-    return table
+    return language_cells(
+        mine, theirs, languages, TESTS, threshold=request.threshold,
+        permutations=request.permutations, seed=request.test_seed,
+    )  # fmt: skip
 
 
 def run_typo_study(request: TypoRequest) -> TypoStudy:
@@ -279,6 +230,7 @@ def run_typo_study(request: TypoRequest) -> TypoStudy:
         without answers or languages, or an unknown metric; one line each.
     """
     from xqg_pyserini.ablation.search import encode_questions, read_questions
+    from xqg_pyserini.encoders.spec import query_encoder
     from xqg_pyserini.eval.metrics import Evaluation
     from xqg_pyserini.eval.questions import load_questions, passage_texts
     from xqg_pyserini.eval.rankings import ranked_run
@@ -300,7 +252,7 @@ def run_typo_study(request: TypoRequest) -> TypoStudy:
     languages: dict[str, str] = {}
     changed: dict[str, dict[str, list[bool]]] = {s: {} for s in names}
     examples: dict[str, list[dict[str, str]]] = {s: [] for s in names}
-    encoders = {name: _encoder(request.indexes[name], request.dtype) for name in opened}
+    encoders = {name: query_encoder(request.indexes[name], request.dtype) for name in opened}
     for dataset in request.datasets:
         evaluation_questions = load_questions(dataset)
         questions = read_questions(dataset)
@@ -346,7 +298,7 @@ def run_typo_study(request: TypoRequest) -> TypoStudy:
     baseline = next(iter(opened))
     scores = {
         name: {
-            s: {m: _macro(v, languages) for m, v in by_metric.items()}
+            s: {m: by_language(v, languages) for m, v in by_metric.items()}
             for s, by_metric in by_setting.items()
         }
         for name, by_setting in per_question.items()
